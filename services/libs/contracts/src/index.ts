@@ -1,0 +1,4 @@
+export * from './topics';
+export * from './protocol';
+export * from './decode';
+export * from './queues';

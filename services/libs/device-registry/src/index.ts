@@ -1,0 +1,3 @@
+export * from './secret';
+export * from './registry';
+export * from './mosquitto-auth';
