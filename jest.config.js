@@ -34,7 +34,7 @@ module.exports = {
       testMatch: ['<rootDir>/**/test/**/*.int.spec.ts'],
       globalSetup: '<rootDir>/services/libs/testing/src/global-setup.ts',
       globalTeardown: '<rootDir>/services/libs/testing/src/global-teardown.ts',
-      testTimeout: 120000,
+      setupFilesAfterEnv: ['<rootDir>/services/libs/testing/src/integration-timeout.ts'],
     },
   ],
 };

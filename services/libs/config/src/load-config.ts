@@ -13,9 +13,12 @@ export function loadConfig<T extends object>(cls: new () => T, env: NodeJS.Proce
   const raw: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
   for (const key of Object.keys(defaults)) {
     const v = env[key];
-    if (v !== undefined && v !== '') raw[key] = v;
+    if (v === undefined || v === '') continue;
+    // The default's type says how to read the variable; a value that does not convert fails validation below.
+    const d = raw[key];
+    raw[key] = typeof d === 'number' ? (/^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v) : typeof d === 'boolean' ? (v === 'true' ? true : v === 'false' ? false : v) : v;
   }
-  const instance = plainToInstance(cls, raw, { enableImplicitConversion: true });
+  const instance = plainToInstance(cls, raw);
   const errors = validateSync(instance, { whitelist: true, forbidUnknownValues: false });
   if (errors.length > 0) {
     const lines = errors.map((e: ValidationError) => {

@@ -25,8 +25,9 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   [COLLECTIONS.devices]: [{ key: { kind: 1, enabled: 1 }, name: 'kind_enabled' }],
 };
 
-export async function ensureIndexes(db: Db): Promise<void> {
-  for (const [name, specs] of Object.entries(INDEXES)) {
-    if (specs.length) await db.collection(name).createIndexes(specs);
+/** Idempotent. One index per command: FerretDB v1.24 panics on a createIndexes of several that already exist. */
+export async function ensureIndexes(db: Db, indexes: Record<string, IndexDescription[]> = INDEXES): Promise<void> {
+  for (const [name, specs] of Object.entries(indexes)) {
+    for (const spec of specs) await db.collection(name).createIndexes([spec]);
   }
 }

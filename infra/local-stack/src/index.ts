@@ -1,0 +1,4 @@
+export * from './profiles';
+export * from './processes';
+export * from './tools';
+export * from './stack';

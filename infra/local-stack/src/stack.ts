@@ -1,0 +1,279 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { MongoClient } from 'mongodb';
+import mqtt from 'mqtt';
+import { ALL_DEVICE_TOPICS, sharedSubscription } from '@dwg/contracts';
+import { DeviceRegistry, MosquittoFileAuth, type ServiceAccount } from '@dwg/device-registry';
+import { connectMongo, ensureIndexes } from '@dwg/persistence';
+import { REPO_ROOT, profile, urls, type Profile } from './profiles';
+import { isAlive, readPid, startDetached, stopProcess, waitFor, type ManagedProcess } from './processes';
+import { ferretdbBinary, mosquittoBinary, redisBinary } from './tools';
+
+export const INFRA = ['ferretdb', 'redis', 'mosquitto'] as const;
+export const SERVICES = ['ingest', 'worker', 'api'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export interface StackSecrets {
+  ingestMqttPassword: string;
+  jwtSecret: string;
+}
+
+/** Secrets are generated once per profile and kept in its data folder (never committed). */
+export function secrets(p: Profile): StackSecrets {
+  const f = join(p.dataDir, 'secrets.json');
+  if (existsSync(f)) return JSON.parse(readFileSync(f, 'utf8')) as StackSecrets;
+  mkdirSync(p.dataDir, { recursive: true });
+  const s: StackSecrets = {
+    ingestMqttPassword: randomBytes(18).toString('base64url'),
+    jwtSecret: randomBytes(32).toString('base64url'),
+  };
+  writeFileSync(f, JSON.stringify(s, null, 2), { mode: 0o600 });
+  return s;
+}
+
+export function mosquittoFiles(p: Profile) {
+  const dir = join(p.dataDir, 'mosquitto');
+  return { dir, conf: join(dir, 'mosquitto.conf'), passwd: join(dir, 'passwd'), acl: join(dir, 'acl'), pid: join(p.runDir, 'mosquitto.pid') };
+}
+
+export function serviceAccounts(p: Profile): ServiceAccount[] {
+  return [{ username: 'dwg-ingest', password: secrets(p).ingestMqttPassword, read: [ALL_DEVICE_TOPICS, sharedSubscription('+')] }];
+}
+
+/** Environment every service gets in this profile. */
+export function serviceEnv(p: Profile, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const u = urls(p);
+  const f = mosquittoFiles(p);
+  const s = secrets(p);
+  return {
+    MONGO_URL: u.MONGO_URL,
+    REDIS_URL: u.REDIS_URL,
+    MQTT_URL: u.MQTT_URL,
+    INGEST_MQTT_USERNAME: 'dwg-ingest',
+    INGEST_MQTT_PASSWORD: s.ingestMqttPassword,
+    JWT_SECRET: s.jwtSecret,
+    BROKER_AUTH_MODE: 'mosquitto-file',
+    MOSQUITTO_PASSWD_FILE: f.passwd,
+    MOSQUITTO_ACL_FILE: f.acl,
+    MOSQUITTO_PID_FILE: f.pid,
+    INGEST_HTTP_PORT: String(p.ports.ingestHttp),
+    WORKER_HTTP_PORT: String(p.ports.workerHttp),
+    API_PORT: String(p.ports.api),
+    ...extra,
+  };
+}
+
+function writeMosquittoConf(p: Profile) {
+  const f = mosquittoFiles(p);
+  mkdirSync(join(f.dir, 'data'), { recursive: true });
+  // No-loss settings for persistent sessions: Mosquitto would otherwise drop the newest messages beyond 1000 queued
+  // per session while an ingest instance restarts. The payload limit is above the protocol's 256 KiB on purpose:
+  // ingest keeps an oversized message as a dead letter with its reason instead of the broker dropping it unseen.
+  const conf = [
+    `pid_file ${f.pid}`,
+    'persistence true',
+    `persistence_location ${join(f.dir, 'data')}/`,
+    'autosave_interval 30',
+    'log_dest stdout',
+    'log_type error',
+    'log_type warning',
+    'log_type notice',
+    'per_listener_settings false',
+    'allow_anonymous false',
+    `password_file ${f.passwd}`,
+    `acl_file ${f.acl}`,
+    `listener ${p.ports.mqtt} 127.0.0.1`,
+    'max_queued_messages 1000000',
+    'max_queued_bytes 0',
+    'max_inflight_messages 100',
+    'message_size_limit 1048576',
+    'persistent_client_expiration 14d',
+    'set_tcp_nodelay true',
+    // Mosquitto started as root would switch to the mosquitto user and lose access to these files.
+    ...(process.getuid?.() === 0 ? ['user root'] : []),
+    '',
+  ].join('\n');
+  writeFileSync(f.conf, conf);
+}
+
+async function mongoHealthy(url: string) {
+  const c = new MongoClient(url, { serverSelectionTimeoutMS: 1000 });
+  try {
+    await c.db().command({ ping: 1 });
+    return true;
+  } finally {
+    await c.close();
+  }
+}
+
+async function redisHealthy(url: string) {
+  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  r.on('error', () => undefined); // reported through the rejected connect()
+  try {
+    await r.connect();
+    return (await r.ping()) === 'PONG';
+  } finally {
+    r.disconnect();
+  }
+}
+
+async function mqttHealthy(url: string, username: string, password: string) {
+  const c = await mqtt.connectAsync(url, { username, password, reconnectPeriod: 0, connectTimeout: 1000 });
+  await c.endAsync();
+  return true;
+}
+
+async function httpHealthy(url: string) {
+  const res = await fetch(url);
+  return res.ok;
+}
+
+function infraProcess(p: Profile, name: (typeof INFRA)[number]): ManagedProcess {
+  const dir = join(p.dataDir, name);
+  mkdirSync(dir, { recursive: true });
+  switch (name) {
+    case 'ferretdb': {
+      const backend = process.env.DWG_FERRETDB_BACKEND ?? 'sqlite';
+      const args = [
+        `--handler=${backend}`,
+        `--listen-addr=127.0.0.1:${p.ports.mongo}`,
+        '--debug-addr=127.0.0.1:0',
+        `--state-dir=${dir}`,
+        '--telemetry=disable',
+        '--log-level=warn',
+      ];
+      if (backend === 'sqlite') args.push(`--sqlite-url=file:${join(dir, 'sqlite')}/`);
+      else args.push(`--postgresql-url=${process.env.DWG_FERRETDB_POSTGRESQL_URL ?? `postgres://127.0.0.1:5432/dwg_${p.name}`}`);
+      mkdirSync(join(dir, 'sqlite'), { recursive: true });
+      return { name, command: ferretdbBinary(), args };
+    }
+    case 'redis':
+      // AOF with fsync on every write: ingest acknowledges MQTT messages once they are in Redis, so Redis must not
+      // lose them. noeviction: under memory pressure refuse writes rather than silently drop journal or queue data.
+      return {
+        name,
+        command: redisBinary(),
+        args: ['--port', String(p.ports.redis), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes',
+          '--appendfsync', 'always', '--maxmemory-policy', 'noeviction', '--save', '', '--daemonize', 'no'],
+      };
+    case 'mosquitto':
+      writeMosquittoConf(p);
+      return { name, command: mosquittoBinary(), args: ['-c', mosquittoFiles(p).conf] };
+  }
+}
+
+export function serviceProcess(p: Profile, name: ServiceName, extraEnv: NodeJS.ProcessEnv = {}): ManagedProcess {
+  return {
+    name,
+    command: process.execPath,
+    args: [join(REPO_ROOT, 'services', name, 'dist', 'main.js')],
+    cwd: REPO_ROOT,
+    env: serviceEnv(p, { INSTANCE_ID: `${name}-${p.name}-0`, ...extraEnv }),
+  };
+}
+
+/** Regenerates the broker's password and ACL files from a database's device registry and reloads Mosquitto. */
+export async function syncBrokerAuth(p: Profile, mongoUrl = urls(p).MONGO_URL): Promise<void> {
+  const { client, db } = await connectMongo(mongoUrl, 'local-stack');
+  try {
+    let registry: DeviceRegistry;
+    const auth = new MosquittoFileAuth(() => registry, {
+      passwordFile: mosquittoFiles(p).passwd,
+      aclFile: mosquittoFiles(p).acl,
+      pidFile: mosquittoFiles(p).pid,
+      serviceAccounts: serviceAccounts(p),
+    });
+    registry = new DeviceRegistry(db, auth);
+    await auth.sync();
+  } finally {
+    await client.close();
+  }
+}
+
+export interface UpOptions {
+  profile: string;
+  services?: boolean;
+  log?: (msg: string) => void;
+}
+
+/** Starts what is not running yet and waits until each part is healthy. Safe to run again. */
+export async function up(opts: UpOptions): Promise<Record<string, string>> {
+  const p = profile(opts.profile);
+  const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const u = urls(p);
+  const f = mosquittoFiles(p);
+  mkdirSync(f.dir, { recursive: true });
+  // Mosquitto refuses to start without its files; start with the service account only, then fill from the registry.
+  if (!existsSync(f.passwd)) {
+    await new MosquittoFileAuth(() => ({ enabledCursor: () => [] }) as unknown as DeviceRegistry, {
+      passwordFile: f.passwd,
+      aclFile: f.acl,
+      serviceAccounts: serviceAccounts(p),
+    }).sync();
+  }
+  const checks: Record<(typeof INFRA)[number], () => Promise<boolean>> = {
+    ferretdb: () => mongoHealthy(u.MONGO_URL),
+    redis: () => redisHealthy(u.REDIS_URL),
+    mosquitto: () => mqttHealthy(u.MQTT_URL, 'dwg-ingest', secrets(p).ingestMqttPassword),
+  };
+  for (const name of INFRA) {
+    if (!readPid(p.runDir, name)) {
+      const pid = startDetached(infraProcess(p, name), p.runDir, p.logDir);
+      log(`started ${name} (pid ${pid})`);
+    }
+    await waitFor(name, checks[name], 60_000, join(p.logDir, `${name}.log`));
+  }
+  const { client, db } = await connectMongo(u.MONGO_URL, 'local-stack');
+  try {
+    await ensureIndexes(db);
+  } finally {
+    await client.close();
+  }
+  await syncBrokerAuth(p);
+  if (opts.services) {
+    for (const name of SERVICES) {
+      const main = join(REPO_ROOT, 'services', name, 'dist', 'main.js');
+      if (!existsSync(main)) continue;
+      if (!readPid(p.runDir, name)) {
+        const pid = startDetached(serviceProcess(p, name), p.runDir, p.logDir);
+        log(`started ${name} (pid ${pid})`);
+      }
+    }
+    const http: Record<ServiceName, number> = { ingest: p.ports.ingestHttp, worker: p.ports.workerHttp, api: p.ports.api };
+    for (const name of SERVICES) {
+      if (!existsSync(join(REPO_ROOT, 'services', name, 'dist', 'main.js'))) continue;
+      await waitFor(name, async () => {
+        const pid = readPid(p.runDir, name);
+        if (!pid) throw new Error(`${name} exited`);
+        return httpHealthy(`http://127.0.0.1:${http[name]}/health`);
+      }, 60_000, join(p.logDir, `${name}.log`));
+    }
+  }
+  return { ...u, ...pick(serviceEnv(p), ['INGEST_MQTT_USERNAME', 'INGEST_MQTT_PASSWORD', 'MOSQUITTO_PASSWD_FILE', 'MOSQUITTO_ACL_FILE', 'MOSQUITTO_PID_FILE']), DATA_DIR: p.dataDir, LOG_DIR: p.logDir };
+}
+
+/** Stops everything this profile started: extra processes first, then services, then infrastructure. */
+export async function down(profileName: string, extra: string[] = []): Promise<string[]> {
+  const p = profile(profileName);
+  const stopped: string[] = [];
+  for (const name of [...extra, 'sim', 'admin', ...[...SERVICES].reverse(), 'mosquitto', 'redis', 'ferretdb']) {
+    if (await stopProcess(p.runDir, name)) stopped.push(name);
+  }
+  return stopped;
+}
+
+export function status(profileName: string): Record<string, string> {
+  const p = profile(profileName);
+  const out: Record<string, string> = {};
+  for (const name of [...INFRA, ...SERVICES, 'sim', 'admin']) {
+    const pid = readPid(p.runDir, name);
+    out[name] = pid && isAlive(pid) ? `running (pid ${pid})` : 'stopped';
+  }
+  return out;
+}
+
+function pick(o: NodeJS.ProcessEnv, keys: string[]): Record<string, string> {
+  return Object.fromEntries(keys.map((k) => [k, o[k] ?? '']));
+}

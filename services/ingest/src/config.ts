@@ -1,0 +1,59 @@
+import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
+import { InfraConfig } from '@dwg/config';
+
+/** Ingest settings; every field is an environment variable of the same name (see README). */
+export class IngestConfig extends InfraConfig {
+  @IsString()
+  @MinLength(1)
+  INGEST_MQTT_USERNAME = 'dwg-ingest';
+
+  @IsString()
+  INGEST_MQTT_PASSWORD = '';
+
+  @IsString()
+  @MinLength(1)
+  INGEST_SHARE_GROUP = 'dwg-ingest';
+
+  /** Connections in the shared group per process; each holds one unacknowledged message at a time. */
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  INGEST_MQTT_CONNECTIONS = 4;
+
+  /** Most journal entries (MQTT messages) written to MongoDB in one batch. */
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  INGEST_BATCH_MAX = 1000;
+
+  /** How long a batch waits for more entries once it has one. */
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  INGEST_LINGER_MS = 5;
+
+  /** Journal length beyond which MQTT acknowledgements wait: the broker then holds the backlog, not our memory. */
+  @IsInt()
+  @Min(100)
+  INGEST_JOURNAL_HIGH_WATER = 50000;
+
+  @IsInt()
+  @Min(0)
+  INGEST_LATE_AFTER_MS = 60000;
+
+  /** Journal entries another instance read but did not finish for this long are taken over (it probably died). */
+  @IsInt()
+  @Min(1000)
+  INGEST_CLAIM_IDLE_MS = 30000;
+
+  /** Health and metrics port; 0 picks a free one. */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  INGEST_HTTP_PORT = 3001;
+
+  /** Prefix of every Redis key (journal stream, BullMQ queues), so several deployments can share one Redis. */
+  @IsString()
+  @MinLength(1)
+  REDIS_PREFIX = 'dwg';
+}

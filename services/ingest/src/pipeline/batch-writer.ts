@@ -1,0 +1,162 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { TelemetryBatchStored } from '@dwg/contracts';
+import type { JournalEntry, RedisJournal } from '../journal/redis-journal';
+import type { TelemetryRepository } from '../persistence/telemetry.repository';
+import type { BatchEvents } from '../events/batch-events';
+import { buildBatch } from './batch';
+import type { IngestMetrics } from '../http/metrics';
+
+export interface BatchWriterOptions {
+  instanceId: string;
+  batchMax: number;
+  lingerMs: number;
+  lateAfterMs: number;
+  /** How often to look for entries abandoned by another instance. */
+  claimEveryMs: number;
+}
+
+export interface BatchWriterLogger {
+  log(msg: string): void;
+  error(msg: string, err?: unknown): void;
+}
+
+/**
+ * Moves journal entries into MongoDB in bounded batches: read → decode → write → publish one event → remove from
+ * the journal. An entry leaves the journal only after its batch is durable in MongoDB, so a crash at any point
+ * replays it, and the unique index makes the replay harmless.
+ */
+export class BatchWriter {
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private lastClaim = 0;
+
+  constructor(
+    private readonly journal: RedisJournal,
+    private readonly repo: TelemetryRepository,
+    private readonly events: BatchEvents,
+    private readonly opts: BatchWriterOptions,
+    private readonly log: BatchWriterLogger,
+    private readonly metrics?: IngestMetrics,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops after the batch in hand is written; entries not yet read stay in the journal for the next reader. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  /** Writes everything this instance can read now, for shutdown and tests. */
+  async drain(): Promise<void> {
+    for (;;) {
+      const entries = await this.journal.readNew(this.opts.batchMax, 0);
+      if (entries.length === 0) return;
+      await this.writeWithRetry(entries);
+    }
+  }
+
+  private async run(): Promise<void> {
+    // First what this instance read but did not finish before it last stopped.
+    for (;;) {
+      const pending = await this.retrying(() => this.journal.readOwnPending(this.opts.batchMax));
+      if (!pending || pending.length === 0) break;
+      await this.writeWithRetry(pending);
+    }
+    while (this.running) {
+      const entries = await this.retrying(() => this.nextBatch());
+      if (entries && entries.length) await this.writeWithRetry(entries);
+    }
+  }
+
+  private async nextBatch(): Promise<JournalEntry[]> {
+    if (Date.now() - this.lastClaim > this.opts.claimEveryMs) {
+      this.lastClaim = Date.now();
+      const claimed = await this.journal.claimAbandoned(this.opts.batchMax);
+      if (claimed.length) {
+        this.log.log(`took over ${claimed.length} journal entries abandoned by another instance`);
+        return claimed;
+      }
+    }
+    const first = await this.journal.readNew(this.opts.batchMax, 1000);
+    if (first.length === 0 || first.length >= this.opts.batchMax || this.opts.lingerMs === 0) return first;
+    // Linger briefly so a trickle of messages still makes batches rather than one write per message.
+    await sleep(this.opts.lingerMs);
+    const more = await this.journal.readNew(this.opts.batchMax - first.length, 0);
+    return first.concat(more);
+  }
+
+  private async writeWithRetry(entries: JournalEntry[]): Promise<void> {
+    let delay = 200;
+    for (;;) {
+      try {
+        await this.write(entries);
+        return;
+      } catch (e) {
+        this.log.error(`batch of ${entries.length} entries failed; retrying in ${delay} ms`, e);
+        this.metrics?.batchFailures.inc();
+        await sleep(delay);
+        delay = Math.min(delay * 2, 10_000);
+        // On shutdown the entries stay pending under this instance's name and are replayed at its next start.
+        if (!this.running) throw e;
+      }
+    }
+  }
+
+  private async write(entries: JournalEntry[]): Promise<void> {
+    const started = process.hrtime.bigint();
+    const batch = buildBatch(entries, this.opts.lateAfterMs);
+    const result = await this.repo.write(batch);
+    if (batch.points.length || batch.deadLetters.length) {
+      let minTs: Date | null = null;
+      let maxTs: Date | null = null;
+      const byKind = { gps: 0, badge: 0 };
+      let late = 0;
+      for (const p of batch.points) {
+        byKind[p.kind]++;
+        if (p.late) late++;
+        if (!minTs || p.ts < minTs) minTs = p.ts;
+        if (!maxTs || p.ts > maxTs) maxTs = p.ts;
+      }
+      const event: TelemetryBatchStored = {
+        batchId: `${entries[0].id}..${entries[entries.length - 1].id}`,
+        instanceId: this.opts.instanceId,
+        storedAt: new Date().toISOString(),
+        inserted: result.inserted,
+        duplicates: result.duplicates,
+        deadLetters: result.deadLetters,
+        late,
+        byKind,
+        deviceIds: [...batch.latest.keys()],
+        minTs: minTs?.toISOString() ?? null,
+        maxTs: maxTs?.toISOString() ?? null,
+      };
+      await this.events.stored(event);
+    }
+    await this.journal.complete(batch.entryIds);
+    if (this.metrics) {
+      this.metrics.recordsStored.inc(result.inserted);
+      this.metrics.duplicates.inc(result.duplicates);
+      this.metrics.deadLetters.inc(result.deadLetters);
+      this.metrics.batchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      this.metrics.journalLength.set(this.journal.approximateLength);
+      const now = Date.now();
+      for (const e of entries) this.metrics.latencySeconds.observe((now - e.receivedAt.getTime()) / 1000);
+    }
+  }
+
+  /** Runs a journal read, logging and pausing on Redis errors instead of ending the loop. */
+  private async retrying<T>(fn: () => Promise<T>): Promise<T | null> {
+    try {
+      return await fn();
+    } catch (e) {
+      this.log.error('journal read failed', e);
+      await sleep(500);
+      return null;
+    }
+  }
+}
