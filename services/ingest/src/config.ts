@@ -14,11 +14,12 @@ export class IngestConfig extends InfraConfig {
   @MinLength(1)
   INGEST_SHARE_GROUP = 'dwg-ingest';
 
-  /** Connections in the shared group per process; each holds one unacknowledged message at a time. */
+  /** Connections in the shared group per process; each holds one unacknowledged message at a time, so this is how
+   * many journal appends can share one Redis fsync (measured: 4 → 1,474 records/s, 32 → 2,599 records/s). */
   @IsInt()
   @Min(1)
   @Max(256)
-  INGEST_MQTT_CONNECTIONS = 4;
+  INGEST_MQTT_CONNECTIONS = 32;
 
   /** Most journal entries (MQTT messages) written to MongoDB in one batch. */
   @IsInt()
@@ -45,6 +46,12 @@ export class IngestConfig extends InfraConfig {
   @IsInt()
   @Min(1000)
   INGEST_CLAIM_IDLE_MS = 30000;
+
+  /** How often the devices' last state (position, battery, online) is written: at most once per device per flush. */
+  @IsInt()
+  @Min(50)
+  @Max(60000)
+  INGEST_STATE_FLUSH_MS = 1000;
 
   /** Health and metrics port; 0 picks a free one. */
   @IsInt()

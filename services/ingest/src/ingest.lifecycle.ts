@@ -11,6 +11,7 @@ import { RedisJournal } from './journal/redis-journal';
 import { TelemetryRepository } from './persistence/telemetry.repository';
 import { BatchEvents } from './events/batch-events';
 import { BatchWriter } from './pipeline/batch-writer';
+import { DeviceStateBuffer } from './persistence/device-state.buffer';
 import { MqttIngress } from './mqtt/mqtt-ingress';
 import { IngestMetrics } from './http/metrics';
 
@@ -25,6 +26,7 @@ export class IngestLifecycle implements OnApplicationBootstrap, BeforeApplicatio
   readonly journal: RedisJournal;
   readonly writer: BatchWriter;
   readonly ingress: MqttIngress;
+  private readonly deviceState: DeviceStateBuffer;
   private readonly queue: Queue;
 
   constructor(
@@ -49,10 +51,14 @@ export class IngestLifecycle implements OnApplicationBootstrap, BeforeApplicatio
       highWater: c.INGEST_JOURNAL_HIGH_WATER,
       claimIdleMs: c.INGEST_CLAIM_IDLE_MS,
     });
+    this.deviceState = new DeviceStateBuffer(mongo.db, c.INGEST_STATE_FLUSH_MS, (e) =>
+      logger.error({ err: e }, 'device state flush failed; retrying at the next flush'),
+    );
     this.writer = new BatchWriter(
       this.journal,
       new TelemetryRepository(mongo.db),
       new BatchEvents(this.queue),
+      this.deviceState,
       {
         instanceId: c.INSTANCE_ID,
         batchMax: c.INGEST_BATCH_MAX,
@@ -81,6 +87,7 @@ export class IngestLifecycle implements OnApplicationBootstrap, BeforeApplicatio
   async onApplicationBootstrap(): Promise<void> {
     await ensureIndexes(this.mongo.db);
     await this.journal.init();
+    this.deviceState.start();
     this.writer.start();
     await this.ingress.start();
     this.logger.info({ instance: this.config.INSTANCE_ID }, 'ingest ready');
@@ -92,6 +99,7 @@ export class IngestLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     await this.ingress.stop();
     await this.writer.stop();
     await this.writer.drain();
+    await this.deviceState.stop();
     await this.queue.close();
     await this.redis.quit();
     await this.redisReader.quit();

@@ -5,6 +5,7 @@ import type { TelemetryRepository } from '../persistence/telemetry.repository';
 import type { BatchEvents } from '../events/batch-events';
 import { buildBatch } from './batch';
 import type { IngestMetrics } from '../http/metrics';
+import type { DeviceStateBuffer } from '../persistence/device-state.buffer';
 
 export interface BatchWriterOptions {
   instanceId: string;
@@ -34,6 +35,7 @@ export class BatchWriter {
     private readonly journal: RedisJournal,
     private readonly repo: TelemetryRepository,
     private readonly events: BatchEvents,
+    private readonly deviceState: DeviceStateBuffer,
     private readonly opts: BatchWriterOptions,
     private readonly log: BatchWriterLogger,
     private readonly metrics?: IngestMetrics,
@@ -111,6 +113,7 @@ export class BatchWriter {
     const started = process.hrtime.bigint();
     const batch = buildBatch(entries, this.opts.lateAfterMs);
     const result = await this.repo.write(batch);
+    this.deviceState.merge(batch);
     if (batch.points.length || batch.deadLetters.length) {
       let minTs: Date | null = null;
       let maxTs: Date | null = null;

@@ -94,4 +94,11 @@ export class DeviceRegistry {
     ]);
     return `${count}:${latest[0]?.updatedAt?.getTime() ?? 0}`;
   }
+
+  /** Removes a device; the broker refuses it from the next sync on. Returns whether it existed. */
+  async remove(deviceId: string): Promise<boolean> {
+    const res = await this.col.deleteOne({ _id: deviceId });
+    if (res.deletedCount > 0) await this.brokerAuth?.sync();
+    return res.deletedCount > 0;
+  }
 }

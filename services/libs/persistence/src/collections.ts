@@ -7,7 +7,29 @@ export const COLLECTIONS = {
   deviceState: 'device_state',
   devices: 'devices',
   ingestStats: 'ingest_stats',
+  // services/api: the operations model, its users and the audit trail
+  operators: 'operators',
+  agencies: 'agencies',
+  contracts: 'contracts',
+  zones: 'zones',
+  routes: 'routes',
+  sites: 'sites',
+  vehicles: 'vehicles',
+  teams: 'teams',
+  workers: 'workers',
+  shifts: 'shifts',
+  users: 'users',
+  auditLog: 'audit_log',
 } as const;
+
+/** Fields every tenant-scoped query of services/api filters on. */
+function tenantIndexes(): IndexDescription[] {
+  return [
+    { key: { contractId: 1 }, name: 'contract' },
+    { key: { operatorId: 1 }, name: 'operator' },
+    { key: { agencyId: 1 }, name: 'agency' },
+  ];
+}
 
 /**
  * Indexes the telemetry spine relies on. Only plain and unique indexes: FerretDB v1 has no TTL, geospatial or
@@ -22,7 +44,40 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   ],
   [COLLECTIONS.deadLetters]: [{ key: { receivedAt: 1 }, name: 'received_at' }, { key: { deviceId: 1 }, name: 'device' }],
   [COLLECTIONS.deviceState]: [{ key: { kind: 1 }, name: 'kind' }],
-  [COLLECTIONS.devices]: [{ key: { kind: 1, enabled: 1 }, name: 'kind_enabled' }],
+  [COLLECTIONS.devices]: [
+    { key: { kind: 1, enabled: 1 }, name: 'kind_enabled' },
+    // services/api: tenant scoping and bindings of devices
+    { key: { contractId: 1 }, name: 'contract' },
+    { key: { operatorId: 1 }, name: 'operator' },
+    { key: { agencyId: 1 }, name: 'agency' },
+  ],
+  // services/api: unique business keys (a duplicate is a 409) and the tenant fields every scoped query filters on
+  [COLLECTIONS.operators]: [{ key: { code: 1 }, name: 'code', unique: true }],
+  [COLLECTIONS.agencies]: [{ key: { code: 1 }, name: 'code', unique: true }],
+  [COLLECTIONS.contracts]: [
+    { key: { code: 1 }, name: 'code', unique: true },
+    { key: { operatorId: 1 }, name: 'operator' },
+    { key: { agencyId: 1 }, name: 'agency' },
+  ],
+  [COLLECTIONS.zones]: tenantIndexes(),
+  [COLLECTIONS.routes]: tenantIndexes(),
+  [COLLECTIONS.sites]: tenantIndexes(),
+  [COLLECTIONS.vehicles]: [{ key: { plate: 1 }, name: 'plate', unique: true }, ...tenantIndexes()],
+  [COLLECTIONS.teams]: tenantIndexes(),
+  [COLLECTIONS.workers]: [{ key: { contractId: 1, employeeNo: 1 }, name: 'contract_employee_no', unique: true }, ...tenantIndexes()],
+  [COLLECTIONS.shifts]: tenantIndexes(),
+  [COLLECTIONS.users]: [
+    { key: { username: 1 }, name: 'username', unique: true },
+    { key: { operatorId: 1 }, name: 'operator' },
+    { key: { agencyId: 1 }, name: 'agency' },
+  ],
+  [COLLECTIONS.auditLog]: [
+    // One entry per sequence number: concurrent writers race for the next seq and the loser retries.
+    { key: { seq: 1 }, name: 'seq', unique: true },
+    { key: { 'scope.operatorId': 1, seq: 1 }, name: 'scope_operator' },
+    { key: { 'scope.agencyId': 1, seq: 1 }, name: 'scope_agency' },
+    { key: { resource: 1, resourceId: 1 }, name: 'resource' },
+  ],
 };
 
 /** Idempotent. One index per command: FerretDB v1.24 panics on a createIndexes of several that already exist. */

@@ -1,13 +1,17 @@
 import { rmSync } from 'node:fs';
 import { down, profile, up } from '@dwg/local-stack';
+import { otherLiveUsers, register } from './stack-users';
 
 /**
- * Starts FerretDB, Redis and Mosquitto on the test profile's own ports with fresh data folders, so every run
- * begins from nothing and never touches the development stack or the machine's own services.
+ * Starts FerretDB, Redis and Mosquitto on the test profile's own ports, so tests never touch the development stack
+ * or the machine's own services. A run that finds no other run using the stack starts it from empty data folders.
  */
 export default async function globalSetup(): Promise<void> {
-  await down('test');
-  rmSync(profile('test').dataDir, { recursive: true, force: true });
+  if (otherLiveUsers().length === 0) {
+    await down('test');
+    rmSync(profile('test').dataDir, { recursive: true, force: true });
+  }
+  register();
   const env = await up({ profile: 'test', services: false, log: () => undefined });
   for (const [k, v] of Object.entries(env)) process.env[`DWG_TEST_${k}`] = v;
 }

@@ -44,8 +44,9 @@ export async function createTestDb(prefix: string): Promise<TestDb> {
 export async function provisionDevices(
   db: Db,
   devices: { deviceId: string; kind: DeviceKind; secret?: string }[],
+  profileName = 'test',
 ): Promise<{ registry: DeviceRegistry; credentials: IssuedCredential[] }> {
-  const p = testProfile();
+  const p = profile(profileName);
   let registry: DeviceRegistry;
   const auth = new MosquittoFileAuth(() => registry, {
     passwordFile: mosquittoFiles(p).passwd,
@@ -57,6 +58,15 @@ export async function provisionDevices(
   const credentials = await registry.provision(devices);
   await sleep(300); // Mosquitto applies the reload asynchronously after SIGHUP
   return { registry, credentials };
+}
+
+/** The same, for another local-stack profile (the benchmarks'), returning only the credentials. */
+export async function provisionDevicesIn(
+  profileName: string,
+  db: Db,
+  devices: { deviceId: string; kind: DeviceKind }[],
+): Promise<IssuedCredential[]> {
+  return (await provisionDevices(db, devices, profileName)).credentials;
 }
 
 export async function waitUntil<T>(what: string, fn: () => Promise<T | false | null | undefined>, timeoutMs = 30_000): Promise<T> {
@@ -89,8 +99,12 @@ export interface RunningService {
  * Runs a built service (services/<name>/dist/main.js) as a real process against the test stack, the way it runs
  * in production, so crash tests can kill it for real.
  */
-export async function startService(name: 'ingest' | 'worker' | 'api', env: NodeJS.ProcessEnv): Promise<RunningService> {
-  const p = testProfile();
+export async function startService(
+  name: 'ingest' | 'worker' | 'api',
+  env: NodeJS.ProcessEnv,
+  profileName = 'test',
+): Promise<RunningService> {
+  const p = profile(profileName);
   const child = spawn(process.execPath, [join(REPO_ROOT, 'services', name, 'dist', 'main.js')], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...serviceEnv(p), INGEST_HTTP_PORT: '0', WORKER_HTTP_PORT: '0', API_PORT: '0', LOG_LEVEL: 'info', ...env },

@@ -1,0 +1,61 @@
+import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import type { Db, MongoClient } from 'mongodb';
+import type { Logger } from 'pino';
+import type { DeviceRegistry } from '@dwg/device-registry';
+import { ApiConfig } from './config';
+import { ApiLifecycle } from './api.lifecycle';
+import { AuditController } from './audit/audit.controller';
+import { AuditService } from './audit/audit.service';
+import { AuthController } from './auth/auth.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { AuthService } from './auth/auth.service';
+import { DeviceCredentialsController } from './devices/device-credentials.controller';
+import { DeviceStore } from './devices/device.store';
+import { HealthController } from './http/health.controller';
+import { ApiMetrics } from './http/metrics';
+import { RequestLog } from './http/request-log';
+import { RESOURCE_DEFS } from './resources/definitions';
+import { resourceController } from './resources/resource.controller';
+import { ResourceService } from './resources/resource.service';
+import { DEVICE_REGISTRY, LOGGER, MONGO } from './tokens';
+
+export interface ApiDeps {
+  config: ApiConfig;
+  mongo: { client: MongoClient; db: Db };
+  logger: Logger;
+  registry: DeviceRegistry;
+}
+
+/** Controllers of every resource, built once so the OpenAPI document and the router see the same classes. */
+export const RESOURCE_CONTROLLERS = RESOURCE_DEFS.map(resourceController);
+
+@Module({})
+export class ApiModule implements NestModule {
+  static register(deps: ApiDeps) {
+    return {
+      module: ApiModule,
+      imports: [JwtModule.register({})],
+      controllers: [HealthController, AuthController, AuditController, DeviceCredentialsController, ...RESOURCE_CONTROLLERS],
+      providers: [
+        { provide: ApiConfig, useValue: deps.config },
+        { provide: MONGO, useValue: deps.mongo },
+        { provide: LOGGER, useValue: deps.logger },
+        { provide: DEVICE_REGISTRY, useValue: deps.registry },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        ApiMetrics,
+        RequestLog,
+        AuthService,
+        AuditService,
+        DeviceStore,
+        ResourceService,
+        ApiLifecycle,
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer) {
+    consumer.apply(RequestLog).forRoutes('*');
+  }
+}

@@ -1,0 +1,74 @@
+import { IsIn, IsInt, IsString, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { InfraConfig } from '@dwg/config';
+
+/** API settings; every field is an environment variable of the same name (see docs/api.md). */
+export class ApiConfig extends InfraConfig {
+  /** HTTP port; 0 picks a free one (tests). */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  API_PORT = 3000;
+
+  /** Signs access and refresh tokens. No default: a missing secret stops the process. */
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters (use a long random string)' })
+  JWT_SECRET = '';
+
+  @IsInt()
+  @Min(30)
+  @Max(86_400)
+  JWT_ACCESS_TTL_S = 900;
+
+  @IsInt()
+  @Min(60)
+  @Max(30 * 86_400)
+  JWT_REFRESH_TTL_S = 7 * 86_400;
+
+  /** Failed logins in a row that lock an account. */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  LOGIN_MAX_FAILURES = 5;
+
+  /** How long a locked account stays locked. */
+  @IsInt()
+  @Min(1000)
+  LOGIN_LOCK_MS = 15 * 60_000;
+
+  /** bcrypt cost factor of user passwords. */
+  @IsInt()
+  @Min(4)
+  @Max(15)
+  BCRYPT_COST = 10;
+
+  /** `mosquitto-file`: the api rewrites the local Mosquitto's password/ACL files; `none`: EMQX reads MongoDB. */
+  @IsIn(['mosquitto-file', 'none'], { message: 'must be mosquitto-file or none' })
+  BROKER_AUTH_MODE = '';
+
+  @ValidateIf((c: ApiConfig) => c.BROKER_AUTH_MODE === 'mosquitto-file')
+  @IsString()
+  @MinLength(1, { message: 'is required when BROKER_AUTH_MODE=mosquitto-file' })
+  MOSQUITTO_PASSWD_FILE = '';
+
+  @ValidateIf((c: ApiConfig) => c.BROKER_AUTH_MODE === 'mosquitto-file')
+  @IsString()
+  @MinLength(1, { message: 'is required when BROKER_AUTH_MODE=mosquitto-file' })
+  MOSQUITTO_ACL_FILE = '';
+
+  @IsString()
+  MOSQUITTO_PID_FILE = '';
+
+  /** The broker service account the ingest uses; kept in Mosquitto's files next to the devices. */
+  @IsString()
+  @MinLength(1)
+  INGEST_MQTT_USERNAME = 'dwg-ingest';
+
+  @ValidateIf((c: ApiConfig) => c.BROKER_AUTH_MODE === 'mosquitto-file')
+  @IsString()
+  @MinLength(1, { message: 'is required when BROKER_AUTH_MODE=mosquitto-file' })
+  INGEST_MQTT_PASSWORD = '';
+
+  /** Allowed browser origins (comma-separated) or `*`. */
+  @IsString()
+  CORS_ORIGINS = '*';
+}

@@ -1,0 +1,4 @@
+/** Injection tokens for values built in main() before Nest starts. */
+export const MONGO = Symbol('MONGO');
+export const LOGGER = Symbol('LOGGER');
+export const DEVICE_REGISTRY = Symbol('DEVICE_REGISTRY');

@@ -1,0 +1,162 @@
+/**
+ * npm run bench:ingest -- --records N
+ *
+ * Brings up its own stack (bench profile), then in one run measures:
+ *  - e2e: N records published by simulated devices through the broker into the ingest service, until all are durable;
+ *  - raw: the same number of records bulk-inserted straight into the same database (insertMany, 1000 a batch);
+ *  - naive: a consumer that decodes each message and inserts each record with insertOne as it arrives (a sample).
+ * Prints its figures and, last, one JSON line.
+ */
+import { rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import mqtt from 'mqtt';
+import { ALL_DEVICE_TOPICS, decodeMessage, type TelemetryPoint } from '@dwg/contracts';
+import { Simulator, buildWorld, createDeviceModel } from '@dwg/device-sim';
+import { down, profile, serviceAccounts, up, urls } from '@dwg/local-stack';
+import { COLLECTIONS, INDEXES, connectMongo, ensureIndexes } from '@dwg/persistence';
+import { provisionDevicesIn, startService } from '@dwg/testing';
+
+const args = process.argv.slice(2);
+const arg = (name: string, dflt: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const N = arg('records', 200_000);
+const VEHICLES = arg('devices', 200);
+const NAIVE_SAMPLE = Math.min(N, arg('naive-sample', 10_000));
+const log = (m: string) => process.stderr.write(`${m}\n`);
+
+async function main() {
+  const p = profile('bench');
+  await down('bench');
+  rmSync(p.dataDir, { recursive: true, force: true });
+  log(`bench: starting the bench stack (FerretDB ${process.env.DWG_FERRETDB_BACKEND ?? 'sqlite'} backend, Redis, Mosquitto)`);
+  await up({ profile: 'bench', services: false, log });
+  const u = urls(p);
+  const { client, db } = await connectMongo(u.MONGO_URL, 'bench');
+  try {
+    const perDevice = Math.ceil(N / VEHICLES);
+    const total = perDevice * VEHICLES;
+    const creds = await provisionDevicesIn(
+      'bench',
+      db,
+      Array.from({ length: VEHICLES }, (_, i) => ({ deviceId: `bench-veh-${String(i).padStart(5, '0')}`, kind: 'gps' as const })),
+    );
+
+    // 1. End to end through broker, journal and ingest.
+    const ingest = await startService('ingest', { INSTANCE_ID: 'bench-ingest-0', INGEST_HTTP_PORT: String(p.ports.ingestHttp) }, 'bench');
+    const sim = new Simulator({ mqttUrl: u.MQTT_URL, credentials: creds, recordsPerDevice: perDevice, realTime: false, seed: 1, maxInflight: 1000 });
+    const t0 = Date.now();
+    const running = sim.run();
+    const telemetry = db.collection(COLLECTIONS.telemetry);
+    let lastLog = 0;
+    let stored = 0;
+    let maxJournal = 0;
+    // Progress comes from ingest's own counter: counting documents would make FerretDB scan the collection,
+    // slowing the very writes being measured.
+    for (;;) {
+      const m = await metrics(p.ports.ingestHttp);
+      stored = m.stored;
+      maxJournal = Math.max(maxJournal, m.journal);
+      if (stored >= total) break;
+      if (Date.now() - lastLog > 2000) {
+        lastLog = Date.now();
+        log(`  e2e: ${stored}/${total} stored, journal ${m.journal}, ${Math.round(stored / ((Date.now() - t0) / 1000))}/s`);
+      }
+      await sleep(100);
+    }
+    const e2eMs = Date.now() - t0;
+    const summary = await running;
+    await sleep(1000);
+    const finalCount = await telemetry.countDocuments({});
+    const latency = await metrics(p.ports.ingestHttp);
+    await ingest.stop();
+    const e2ePerS = total / (e2eMs / 1000);
+    log(`e2e: ${total} records in ${(e2eMs / 1000).toFixed(1)} s = ${Math.round(e2ePerS)}/s (sim acked ${summary.recordsPerSec}/s; max journal ${maxJournal})`);
+
+    // 2. Raw bulk insert of the same records into the same database.
+    const docs = generate(perDevice, VEHICLES);
+    await db.collection('bench_raw').drop().catch(() => undefined);
+    await ensureIndexes(db, { bench_raw: INDEXES[COLLECTIONS.telemetry] });
+    const r0 = Date.now();
+    for (let i = 0; i < docs.length; i += 1000) await db.collection('bench_raw').insertMany(docs.slice(i, i + 1000), { ordered: false });
+    const rawPerS = docs.length / ((Date.now() - r0) / 1000);
+    log(`raw insertMany: ${docs.length} records = ${Math.round(rawPerS)}/s`);
+
+    // 3. Naive: decode and insertOne per record as messages arrive (QoS 1, acknowledged at once).
+    await db.collection('bench_naive').drop().catch(() => undefined);
+    await ensureIndexes(db, { bench_naive: INDEXES[COLLECTIONS.telemetry] });
+    const [sa] = serviceAccounts(p);
+    const naive = await mqtt.connectAsync(u.MQTT_URL, { username: sa.username, password: sa.password, clean: true });
+    let naiveStored = 0;
+    let chain = Promise.resolve();
+    naive.on('message', (topic, payload) => {
+      chain = chain.then(async () => {
+        const d = decodeMessage(topic, payload, { receivedAt: new Date(), lateAfterMs: 60_000 });
+        for (const pt of d.points) {
+          await db.collection('bench_naive').insertOne({ ...pt }).catch(() => undefined);
+          naiveStored++;
+        }
+      });
+    });
+    await naive.subscribeAsync(ALL_DEVICE_TOPICS, { qos: 1 });
+    const naiveDevices = 50;
+    const naiveSim = new Simulator({ mqttUrl: u.MQTT_URL, credentials: creds.slice(0, naiveDevices), recordsPerDevice: Math.ceil(NAIVE_SAMPLE / naiveDevices), realTime: false, seed: 2 });
+    const n0 = Date.now();
+    const naiveSummary = await naiveSim.run();
+    while (naiveStored < naiveSummary.expectedStored) await sleep(50);
+    const naivePerS = naiveStored / ((Date.now() - n0) / 1000);
+    await naive.endAsync();
+    log(`naive insertOne per record: ${naiveStored} records = ${Math.round(naivePerS)}/s`);
+
+    const result = {
+      records: total,
+      e2e_per_s: Math.round(e2ePerS),
+      raw_insert_per_s: Math.round(rawPerS),
+      ratio_to_raw: round(e2ePerS / rawPerS),
+      naive_per_s: Math.round(naivePerS),
+      speedup_vs_naive: round(e2ePerS / naivePerS),
+      lost: Math.max(0, total - finalCount),
+      duplicated: Math.max(0, finalCount - total),
+      p99_latency_ms: latency.p99Ms,
+    };
+    log(`p99 latency receipt → durable: ${latency.p99Ms} ms (from ingest's histogram)`);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    await client.close();
+    await down('bench');
+  }
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+function generate(perDevice: number, devices: number): TelemetryPoint[] {
+  const world = buildWorld({ seed: 1 });
+  const out: TelemetryPoint[] = [];
+  const start = Date.now() - perDevice * 5000;
+  for (let d = 0; d < devices; d++) {
+    const model = createDeviceModel(world, { deviceId: `raw-veh-${d}`, kind: 'gps' }, d, { seed: 1, startTs: start, intervalMs: 5000 });
+    for (let i = 0; i < perDevice; i++) {
+      const rec = model.next({});
+      const decoded = decodeMessage(`dwg/v1/raw-veh-${d}/gps`, Buffer.from(JSON.stringify(rec)), { receivedAt: new Date(), lateAfterMs: 60_000 });
+      out.push(...decoded.points);
+    }
+  }
+  return out;
+}
+
+/** Reads the journal length and estimates p99 from ingest's latency histogram (upper bound of the p99 bucket). */
+async function metrics(port: number): Promise<{ journal: number; stored: number; p99Ms: number }> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const journal = Number(/^dwg_ingest_journal_length (\d+)/m.exec(text)?.[1] ?? 0);
+  const stored = Number(/^dwg_ingest_records_stored_total (\d+)/m.exec(text)?.[1] ?? 0);
+  const buckets = [...text.matchAll(/^dwg_ingest_latency_seconds_bucket\{le="([^"]+)"\} (\d+)/gm)].map((m) => ({ le: m[1], n: Number(m[2]) }));
+  const count = buckets.find((b) => b.le === '+Inf')?.n ?? 0;
+  const p99 = buckets.find((b) => b.n >= count * 0.99);
+  return { journal, stored, p99Ms: p99 && p99.le !== '+Inf' ? Number(p99.le) * 1000 : -1 };
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench failed: ${(e as Error).stack}\n`);
+  void down('bench').finally(() => process.exit(1));
+});

@@ -1,0 +1,40 @@
+import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
+import { InfraConfig } from '@dwg/config';
+
+/** Worker settings; every field is an environment variable of the same name. */
+export class WorkerConfig extends InfraConfig {
+  /** Health and metrics port; 0 picks a free one. */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  WORKER_HTTP_PORT = 3002;
+
+  /** Prefix of every Redis key; BullMQ queues live under `${REDIS_PREFIX}:bull`, as ingest publishes them. */
+  @IsString()
+  @MinLength(1)
+  REDIS_PREFIX = 'dwg';
+
+  /** Batch events processed at once per process; their evidence is written together (group commit). */
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  WORKER_TELEMETRY_CONCURRENCY = 16;
+
+  /** How long compiled tasks of an hour are reused before the tasks collection is read again. */
+  @IsInt()
+  @Min(0)
+  WORKER_TASK_CACHE_MS = 10_000;
+
+  /**
+   * Margin around the receipt times read from a batch id when an event carries no records and they are read back
+   * (clock difference between ingest hosts and Redis). Too wide only costs reads: evidence is idempotent.
+   */
+  @IsInt()
+  @Min(0)
+  WORKER_RECEIVED_SKEW_MS = 30_000;
+
+  /** The summary job looks at evidence touched this long before its previous run, to survive a missed run. */
+  @IsInt()
+  @Min(1)
+  WORKER_SUMMARY_LOOKBACK_MIN = 5;
+}

@@ -1,0 +1,21 @@
+import { assertHandlers, MissingHandlerError } from './handlers';
+import { CONSUMED_JOBS } from './queues';
+
+describe('job handler check at start-up', () => {
+  const ok = async () => undefined;
+
+  it('passes when every consumed job has a handler', () => {
+    expect(() =>
+      assertHandlers(CONSUMED_JOBS, [
+        { queue: 'telemetry', handlers: { 'batch-stored': ok } },
+        { queue: 'evidence', handlers: { summarize: ok } },
+      ]),
+    ).not.toThrow();
+  });
+
+  it('refuses, naming the queue and job, when a handler or a processor is missing', () => {
+    expect(() => assertHandlers(CONSUMED_JOBS, [{ queue: 'telemetry', handlers: {} }])).toThrow(
+      new MissingHandlerError('no handler for job telemetry/batch-stored, evidence/summarize: refusing to start'),
+    );
+  });
+});

@@ -1,0 +1,27 @@
+import { JOBS, QUEUES } from '@dwg/contracts';
+
+/**
+ * Queues and jobs the worker owns. To move to @dwg/contracts once another service produces or reads them
+ * (the API will enqueue summaries on demand; alarms and task generation add theirs here).
+ */
+export const WORKER_QUEUES = {
+  evidence: 'evidence',
+} as const;
+
+export const WORKER_JOBS = {
+  evidence: {
+    /** Recompute the summaries of evidence touched since the last run (enqueued by a cron every minute). */
+    summarize: 'summarize',
+  },
+} as const;
+
+/** Every job the worker consumes, per queue: start-up fails when one has no handler. */
+export const CONSUMED_JOBS: Record<string, readonly string[]> = {
+  [QUEUES.telemetry]: [JOBS.telemetry.batchStored],
+  [WORKER_QUEUES.evidence]: [WORKER_JOBS.evidence.summarize],
+};
+
+export interface SummarizeJob {
+  /** Evidence is summarised as of this time (epoch ms). */
+  asOf: number;
+}

@@ -1,0 +1,54 @@
+import { type BeforeApplicationShutdown, type OnApplicationBootstrap, Inject, Injectable } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import type { Logger } from 'pino';
+import { ensureIndexes } from '@dwg/persistence';
+import { WorkerConfig } from './config';
+import { EvidenceCore } from './evidence.core';
+import { assertHandlers } from './jobs/handlers';
+import { EvidenceProcessor } from './jobs/evidence.processor';
+import { CONSUMED_JOBS } from './jobs/queues';
+import { TelemetryProcessor } from './jobs/telemetry.processor';
+import { WORKER_INDEXES } from './persistence/collections';
+import { LOGGER } from './tokens';
+
+/** Start: indexes, the handler check, then the BullMQ workers. Stop: crons, workers (active jobs finish), writes. */
+@Injectable()
+export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(
+    @Inject(WorkerConfig) private readonly config: WorkerConfig,
+    @Inject(EvidenceCore) private readonly core: EvidenceCore,
+    @Inject(TelemetryProcessor) private readonly telemetry: TelemetryProcessor,
+    @Inject(EvidenceProcessor) private readonly evidence: EvidenceProcessor,
+    @Inject(SchedulerRegistry) private readonly scheduler: SchedulerRegistry,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  private get processors() {
+    return [this.telemetry, this.evidence];
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    assertHandlers(CONSUMED_JOBS, this.processors);
+    await this.core.redis.connect();
+    await ensureIndexes(this.core.mongo.db, WORKER_INDEXES);
+    this.telemetry.worker.concurrency = this.config.WORKER_TELEMETRY_CONCURRENCY;
+    for (const p of this.processors) {
+      p.worker.on('failed', (job, err) => this.logger.warn({ queue: p.queue, job: job?.name, id: job?.id, err }, 'job failed'));
+      p.worker.on('error', (err) => this.logger.error({ queue: p.queue, err }, 'worker error'));
+      // run() resolves only when the worker closes.
+      void p.worker.run().catch((err) => this.logger.error({ queue: p.queue, err }, 'worker stopped'));
+    }
+    this.logger.info({ queues: Object.keys(CONSUMED_JOBS), concurrency: this.config.WORKER_TELEMETRY_CONCURRENCY }, 'worker ready');
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.logger.info('worker stopping: crons, then jobs in hand, then evidence writes');
+    for (const job of this.scheduler.getCronJobs().values()) void job.stop();
+    // close() waits for active jobs; Nest's own close of these workers afterwards is a no-op.
+    await Promise.all(this.processors.map((p) => p.worker.close()));
+    await this.core.writer.drain();
+    this.core.redis.disconnect();
+    await this.core.mongo.client.close();
+    this.logger.info('worker stopped');
+  }
+}

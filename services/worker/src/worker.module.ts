@@ -1,0 +1,49 @@
+import { BullModule } from '@nestjs/bullmq';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import type { Db, MongoClient } from 'mongodb';
+import type { Logger } from 'pino';
+import { QUEUES } from '@dwg/contracts';
+import { WorkerConfig } from './config';
+import { EvidenceCore } from './evidence.core';
+import { HealthController } from './http/health.controller';
+import { WorkerMetrics } from './http/metrics';
+import { EvidenceCron } from './jobs/evidence.cron';
+import { EvidenceProcessor } from './jobs/evidence.processor';
+import { WORKER_QUEUES } from './jobs/queues';
+import { redisOptions } from './jobs/redis';
+import { TelemetryProcessor } from './jobs/telemetry.processor';
+import { WorkerLifecycle } from './worker.lifecycle';
+import { LOGGER, MONGO } from './tokens';
+
+export interface WorkerDeps {
+  config: WorkerConfig;
+  mongo: { client: MongoClient; db: Db };
+  logger: Logger;
+}
+
+@Module({})
+export class WorkerModule {
+  static register(deps: WorkerDeps): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        ScheduleModule.forRoot(),
+        BullModule.forRoot({ connection: redisOptions(deps.config.REDIS_URL), prefix: `${deps.config.REDIS_PREFIX}:bull` }),
+        BullModule.registerQueue({ name: QUEUES.telemetry }, { name: WORKER_QUEUES.evidence }),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: WorkerConfig, useValue: deps.config },
+        { provide: MONGO, useValue: deps.mongo },
+        { provide: LOGGER, useValue: deps.logger },
+        WorkerMetrics,
+        EvidenceCore,
+        TelemetryProcessor,
+        EvidenceProcessor,
+        EvidenceCron,
+        WorkerLifecycle,
+      ],
+    };
+  }
+}
