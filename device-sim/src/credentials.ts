@@ -14,7 +14,7 @@ export async function readCredentials(path: string): Promise<DeviceCredential[]>
   try {
     parsed = JSON.parse(await readFile(path, 'utf8'));
   } catch (e) {
-    throw new Error(`cannot read credentials from ${path}: ${(e as Error).message}`);
+    throw new Error(`cannot read credentials from ${path}: ${(e as Error).message}`, { cause: e });
   }
   const devices = (parsed as Partial<CredentialsFile> | null)?.devices;
   if (!Array.isArray(devices))

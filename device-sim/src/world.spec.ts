@@ -51,7 +51,10 @@ describe('buildWorld', () => {
     const stack = [0];
     while (stack.length)
       for (const nb of adj.get(stack.pop() as number) ?? [])
-        if (!seen.has(nb)) (seen.add(nb), stack.push(nb));
+        if (!seen.has(nb)) {
+          seen.add(nb);
+          stack.push(nb);
+        }
     expect(seen.size).toBe(world.nodes.length);
   });
 

@@ -10,7 +10,9 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 function run(cmd, args, what) {
   const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0) {
-    process.stderr.write(`\n${what} failed (exit ${r.status}). Fix the error above and run the command again.\n`);
+    process.stderr.write(
+      `\n${what} failed (exit ${r.status}). Fix the error above and run the command again.\n`,
+    );
     process.exit(r.status ?? 1);
   }
 }
@@ -27,5 +29,10 @@ export function bootstrap({ build = true } = {}) {
     process.stderr.write('installing node modules (npm ci)\n');
     run('npm', ['ci', '--no-audit', '--no-fund'], 'npm ci');
   }
-  if (build) run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'tsconfig.build.json'], 'the TypeScript build');
+  if (build)
+    run(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'tsconfig.build.json'],
+      'the TypeScript build',
+    );
 }

@@ -15,12 +15,23 @@ const env = await stack.up({ profile: 'dev', services: true });
 const creds = join(p.dataDir, 'sim-credentials.json');
 const seed = spawnSync(
   process.execPath,
-  ['services/api/dist/seed/cli.js', '--mongo-url', env.MONGO_URL, '--credentials-out', creds,
-    '--geojson-out', join(p.dataDir, 'demo-world.geojson'), '--broker-auth', 'mosquitto-file'],
+  [
+    'services/api/dist/seed/cli.js',
+    '--mongo-url',
+    env.MONGO_URL,
+    '--credentials-out',
+    creds,
+    '--geojson-out',
+    join(p.dataDir, 'demo-world.geojson'),
+    '--broker-auth',
+    'mosquitto-file',
+  ],
   { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...stack.serviceEnv(p) } },
 );
 if (seed.status !== 0) {
-  process.stderr.write('seeding the demo data failed; the stack is still up (npm run stack -- down stops it)\n');
+  process.stderr.write(
+    'seeding the demo data failed; the stack is still up (npm run stack -- down stops it)\n',
+  );
   process.exit(1);
 }
 if (!stack.readPid(p.runDir, 'sim')) {
@@ -28,9 +39,22 @@ if (!stack.readPid(p.runDir, 'sim')) {
     {
       name: 'sim',
       command: process.execPath,
-      args: ['device-sim/dist/cli.js', '--credentials', creds, '--vehicles', '50', '--badges', '300',
-        '--duration', '0', '--mqtt-url', env.MQTT_URL, '--quiet',
-        '--faults', 'duplicate=0.01,outOfOrder=0.01,offline=0.002,malformed=0.002'],
+      args: [
+        'device-sim/dist/cli.js',
+        '--credentials',
+        creds,
+        '--vehicles',
+        '50',
+        '--badges',
+        '300',
+        '--duration',
+        '0',
+        '--mqtt-url',
+        env.MQTT_URL,
+        '--quiet',
+        '--faults',
+        'duplicate=0.01,outOfOrder=0.01,offline=0.002,malformed=0.002',
+      ],
       cwd: ROOT,
     },
     p.runDir,
@@ -59,6 +83,8 @@ process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 setInterval(() => {
   const s = stack.status('dev');
-  const down = Object.entries(s).filter(([k, v]) => k !== 'admin' && v === 'stopped').map(([k]) => k);
+  const down = Object.entries(s)
+    .filter(([k, v]) => k !== 'admin' && v === 'stopped')
+    .map(([k]) => k);
   if (down.length) process.stderr.write(`not running: ${down.join(', ')} (see ${p.logDir})\n`);
 }, 30_000);

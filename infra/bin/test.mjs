@@ -14,12 +14,19 @@ const extra = process.argv.slice(2);
 let passed = 0;
 let failed = 0;
 let status = 0;
-for (const [project, flags] of [['unit', []], ['integration', ['--runInBand']]]) {
+for (const [project, flags] of [
+  ['unit', ['--forceExit']],
+  ['integration', ['--runInBand', '--forceExit']],
+]) {
   const file = join(out, `${project}.json`);
-  const r = spawnSync(process.execPath, [jest, '--selectProjects', project, ...flags, '--json', `--outputFile=${file}`, ...extra], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
+  const r = spawnSync(
+    process.execPath,
+    [jest, '--selectProjects', project, ...flags, '--json', `--outputFile=${file}`, ...extra],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  );
   try {
     const res = JSON.parse(readFileSync(file, 'utf8'));
     passed += res.numPassedTests;

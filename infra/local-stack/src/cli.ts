@@ -20,7 +20,9 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     default:
-      process.stderr.write(`usage: npm run stack -- up|down|status [--profile dev|test|bench] [--infra-only]\n`);
+      process.stderr.write(
+        `usage: npm run stack -- up|down|status [--profile dev|test|bench] [--infra-only]\n`,
+      );
       return 2;
   }
 }

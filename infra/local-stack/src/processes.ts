@@ -78,7 +78,12 @@ export async function stopProcess(runDir: string, name: string, graceMs = 15_000
   return true;
 }
 
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, logHint?: string): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  logHint?: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError = '';
   while (Date.now() < deadline) {
@@ -89,7 +94,9 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
     }
     await sleep(200);
   }
-  throw new Error(`${what} did not become healthy within ${timeoutMs / 1000} s${lastError ? ` (${lastError})` : ''}${logHint ? `; see ${logHint}` : ''}`);
+  throw new Error(
+    `${what} did not become healthy within ${timeoutMs / 1000} s${lastError ? ` (${lastError})` : ''}${logHint ? `; see ${logHint}` : ''}`,
+  );
 }
 
 function rmSafe(f: string) {

@@ -14,9 +14,33 @@ export interface Ports {
 
 /** Each profile has its own ports and data folder, so development, tests and benchmarks never share state. */
 const PORTS: Record<string, Ports> = {
-  dev: { mongo: 27117, redis: 16379, mqtt: 18830, api: 3000, ingestHttp: 3001, workerHttp: 3002, admin: 5173 },
-  test: { mongo: 27217, redis: 16479, mqtt: 18930, api: 3100, ingestHttp: 3101, workerHttp: 3102, admin: 5273 },
-  bench: { mongo: 27317, redis: 16579, mqtt: 19030, api: 3200, ingestHttp: 3201, workerHttp: 3202, admin: 5373 },
+  dev: {
+    mongo: 27117,
+    redis: 16379,
+    mqtt: 18830,
+    api: 3000,
+    ingestHttp: 3001,
+    workerHttp: 3002,
+    admin: 5173,
+  },
+  test: {
+    mongo: 27217,
+    redis: 16479,
+    mqtt: 18930,
+    api: 3100,
+    ingestHttp: 3101,
+    workerHttp: 3102,
+    admin: 5273,
+  },
+  bench: {
+    mongo: 27317,
+    redis: 16579,
+    mqtt: 19030,
+    api: 3200,
+    ingestHttp: 3201,
+    workerHttp: 3202,
+    admin: 5373,
+  },
 };
 
 export interface Profile {

@@ -35,11 +35,23 @@ export function secrets(p: Profile): StackSecrets {
 
 export function mosquittoFiles(p: Profile) {
   const dir = join(p.dataDir, 'mosquitto');
-  return { dir, conf: join(dir, 'mosquitto.conf'), passwd: join(dir, 'passwd'), acl: join(dir, 'acl'), pid: join(p.runDir, 'mosquitto.pid') };
+  return {
+    dir,
+    conf: join(dir, 'mosquitto.conf'),
+    passwd: join(dir, 'passwd'),
+    acl: join(dir, 'acl'),
+    pid: join(p.runDir, 'mosquitto.pid'),
+  };
 }
 
 export function serviceAccounts(p: Profile): ServiceAccount[] {
-  return [{ username: 'dwg-ingest', password: secrets(p).ingestMqttPassword, read: [ALL_DEVICE_TOPICS, sharedSubscription('+')] }];
+  return [
+    {
+      username: 'dwg-ingest',
+      password: secrets(p).ingestMqttPassword,
+      read: [ALL_DEVICE_TOPICS, sharedSubscription('+')],
+    },
+  ];
 }
 
 /** Environment every service gets in this profile. */
@@ -145,7 +157,10 @@ function infraProcess(p: Profile, name: (typeof INFRA)[number]): ManagedProcess 
         '--log-level=warn',
       ];
       if (backend === 'sqlite') args.push(`--sqlite-url=file:${join(dir, 'sqlite')}/`);
-      else args.push(`--postgresql-url=${process.env.DWG_FERRETDB_POSTGRESQL_URL ?? `postgres://127.0.0.1:5432/dwg_${p.name}`}`);
+      else
+        args.push(
+          `--postgresql-url=${process.env.DWG_FERRETDB_POSTGRESQL_URL ?? `postgres://127.0.0.1:5432/dwg_${p.name}`}`,
+        );
       mkdirSync(join(dir, 'sqlite'), { recursive: true });
       return { name, command: ferretdbBinary(), args };
     }
@@ -155,8 +170,24 @@ function infraProcess(p: Profile, name: (typeof INFRA)[number]): ManagedProcess 
       return {
         name,
         command: redisBinary(),
-        args: ['--port', String(p.ports.redis), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes',
-          '--appendfsync', 'always', '--maxmemory-policy', 'noeviction', '--save', '', '--daemonize', 'no'],
+        args: [
+          '--port',
+          String(p.ports.redis),
+          '--bind',
+          '127.0.0.1',
+          '--dir',
+          dir,
+          '--appendonly',
+          'yes',
+          '--appendfsync',
+          'always',
+          '--maxmemory-policy',
+          'noeviction',
+          '--save',
+          '',
+          '--daemonize',
+          'no',
+        ],
       };
     case 'mosquitto':
       writeMosquittoConf(p);
@@ -164,7 +195,11 @@ function infraProcess(p: Profile, name: (typeof INFRA)[number]): ManagedProcess 
   }
 }
 
-export function serviceProcess(p: Profile, name: ServiceName, extraEnv: NodeJS.ProcessEnv = {}): ManagedProcess {
+export function serviceProcess(
+  p: Profile,
+  name: ServiceName,
+  extraEnv: NodeJS.ProcessEnv = {},
+): ManagedProcess {
   return {
     name,
     command: process.execPath,
@@ -178,14 +213,13 @@ export function serviceProcess(p: Profile, name: ServiceName, extraEnv: NodeJS.P
 export async function syncBrokerAuth(p: Profile, mongoUrl = urls(p).MONGO_URL): Promise<void> {
   const { client, db } = await connectMongo(mongoUrl, 'local-stack');
   try {
-    let registry: DeviceRegistry;
-    const auth = new MosquittoFileAuth(() => registry, {
+    const auth: MosquittoFileAuth = new MosquittoFileAuth((): DeviceRegistry => registry, {
       passwordFile: mosquittoFiles(p).passwd,
       aclFile: mosquittoFiles(p).acl,
       pidFile: mosquittoFiles(p).pid,
       serviceAccounts: serviceAccounts(p),
     });
-    registry = new DeviceRegistry(db, auth);
+    const registry: DeviceRegistry = new DeviceRegistry(db, auth);
     await auth.sync();
   } finally {
     await client.close();
@@ -241,24 +275,52 @@ export async function up(opts: UpOptions): Promise<Record<string, string>> {
         log(`started ${name} (pid ${pid})`);
       }
     }
-    const http: Record<ServiceName, number> = { ingest: p.ports.ingestHttp, worker: p.ports.workerHttp, api: p.ports.api };
+    const http: Record<ServiceName, number> = {
+      ingest: p.ports.ingestHttp,
+      worker: p.ports.workerHttp,
+      api: p.ports.api,
+    };
     for (const name of SERVICES) {
       if (!existsSync(join(REPO_ROOT, 'services', name, 'dist', 'main.js'))) continue;
-      await waitFor(name, async () => {
-        const pid = readPid(p.runDir, name);
-        if (!pid) throw new Error(`${name} exited`);
-        return httpHealthy(`http://127.0.0.1:${http[name]}/health`);
-      }, 60_000, join(p.logDir, `${name}.log`));
+      await waitFor(
+        name,
+        async () => {
+          const pid = readPid(p.runDir, name);
+          if (!pid) throw new Error(`${name} exited`);
+          return httpHealthy(`http://127.0.0.1:${http[name]}/health`);
+        },
+        60_000,
+        join(p.logDir, `${name}.log`),
+      );
     }
   }
-  return { ...u, ...pick(serviceEnv(p), ['INGEST_MQTT_USERNAME', 'INGEST_MQTT_PASSWORD', 'MOSQUITTO_PASSWD_FILE', 'MOSQUITTO_ACL_FILE', 'MOSQUITTO_PID_FILE']), DATA_DIR: p.dataDir, LOG_DIR: p.logDir };
+  return {
+    ...u,
+    ...pick(serviceEnv(p), [
+      'INGEST_MQTT_USERNAME',
+      'INGEST_MQTT_PASSWORD',
+      'MOSQUITTO_PASSWD_FILE',
+      'MOSQUITTO_ACL_FILE',
+      'MOSQUITTO_PID_FILE',
+    ]),
+    DATA_DIR: p.dataDir,
+    LOG_DIR: p.logDir,
+  };
 }
 
 /** Stops everything this profile started: extra processes first, then services, then infrastructure. */
 export async function down(profileName: string, extra: string[] = []): Promise<string[]> {
   const p = profile(profileName);
   const stopped: string[] = [];
-  for (const name of [...extra, 'sim', 'admin', ...[...SERVICES].reverse(), 'mosquitto', 'redis', 'ferretdb']) {
+  for (const name of [
+    ...extra,
+    'sim',
+    'admin',
+    ...[...SERVICES].reverse(),
+    'mosquitto',
+    'redis',
+    'ferretdb',
+  ]) {
     if (await stopProcess(p.runDir, name)) stopped.push(name);
   }
   return stopped;

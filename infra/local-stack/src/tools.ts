@@ -10,7 +10,13 @@ const TOOLS_DIR = join(REPO_ROOT, '.tools');
 export class MissingPrerequisite extends Error {}
 
 function which(name: string, extra: string[] = []): string | null {
-  for (const dir of [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/local/sbin', '/sbin', ...extra]) {
+  for (const dir of [
+    ...(process.env.PATH ?? '').split(':'),
+    '/usr/sbin',
+    '/usr/local/sbin',
+    '/sbin',
+    ...extra,
+  ]) {
     const p = join(dir, name);
     if (dir && existsSync(p)) return p;
   }
@@ -30,7 +36,9 @@ function aptInstall(binary: string, pkg: string): string {
     const found = which(binary);
     if (update.status === 0 && install.status === 0 && found) return found;
   }
-  throw new MissingPrerequisite(`${binary} is not installed. Install it with:\n  sudo apt-get install -y ${pkg}`);
+  throw new MissingPrerequisite(
+    `${binary} is not installed. Install it with:\n  sudo apt-get install -y ${pkg}`,
+  );
 }
 
 export function mosquittoBinary(): string {
@@ -70,7 +78,8 @@ export function ferretdbBinary(): string {
   writeFileSync(join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
   mkdirSync(join(TOOLS_DIR, 'bin'), { recursive: true });
   const build = spawnSync(go, ['build', '-o', bin, './cmd/ferretdb'], { cwd: src, stdio: 'inherit' });
-  if (build.status !== 0 || versionOf(bin) !== FERRETDB_VERSION) throw new Error('building FerretDB failed (see output above)');
+  if (build.status !== 0 || versionOf(bin) !== FERRETDB_VERSION)
+    throw new Error('building FerretDB failed (see output above)');
   rmSync(src, { recursive: true, force: true });
   return bin;
 }

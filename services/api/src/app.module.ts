@@ -37,7 +37,13 @@ export class ApiModule implements NestModule {
     return {
       module: ApiModule,
       imports: [JwtModule.register({})],
-      controllers: [HealthController, AuthController, AuditController, DeviceCredentialsController, ...RESOURCE_CONTROLLERS],
+      controllers: [
+        HealthController,
+        AuthController,
+        AuditController,
+        DeviceCredentialsController,
+        ...RESOURCE_CONTROLLERS,
+      ],
       providers: [
         { provide: ApiConfig, useValue: deps.config },
         { provide: MONGO, useValue: deps.mongo },

@@ -21,15 +21,24 @@ export function createDeviceRegistry(db: Db, c: BrokerAuthSettings): DeviceRegis
 }
 
 /** The registry and a way to regenerate the broker's files after writing devices in bulk (the seed). */
-export function createBrokerAuth(db: Db, c: BrokerAuthSettings): { registry: DeviceRegistry; sync(): Promise<void> } {
-  if (c.BROKER_AUTH_MODE !== 'mosquitto-file') return { registry: new DeviceRegistry(db, null), sync: async () => undefined };
-  let registry: DeviceRegistry;
-  const auth = new MosquittoFileAuth(() => registry, {
+export function createBrokerAuth(
+  db: Db,
+  c: BrokerAuthSettings,
+): { registry: DeviceRegistry; sync(): Promise<void> } {
+  if (c.BROKER_AUTH_MODE !== 'mosquitto-file')
+    return { registry: new DeviceRegistry(db, null), sync: async () => undefined };
+  const auth: MosquittoFileAuth = new MosquittoFileAuth((): DeviceRegistry => registry, {
     passwordFile: c.MOSQUITTO_PASSWD_FILE,
     aclFile: c.MOSQUITTO_ACL_FILE,
     pidFile: c.MOSQUITTO_PID_FILE || undefined,
-    serviceAccounts: [{ username: c.INGEST_MQTT_USERNAME, password: c.INGEST_MQTT_PASSWORD, read: [ALL_DEVICE_TOPICS, sharedSubscription('+')] }],
+    serviceAccounts: [
+      {
+        username: c.INGEST_MQTT_USERNAME,
+        password: c.INGEST_MQTT_PASSWORD,
+        read: [ALL_DEVICE_TOPICS, sharedSubscription('+')],
+      },
+    ],
   });
-  registry = new DeviceRegistry(db, auth);
+  const registry: DeviceRegistry = new DeviceRegistry(db, auth);
   return { registry, sync: () => auth.sync() };
 }

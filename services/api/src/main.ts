@@ -17,7 +17,9 @@ async function main() {
   const app = await NestFactory.create(ApiModule.register({ config, mongo, logger, registry }), {
     logger: new PinoNestLogger(logger),
   });
-  const origins = config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
+  const origins = config.CORS_ORIGINS.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   app.enableCors({ origin: origins.includes('*') ? true : origins, exposedHeaders: ['Content-Range'] });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new DomainErrorFilter());

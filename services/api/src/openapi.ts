@@ -6,7 +6,7 @@ export function setupOpenApi(app: INestApplication) {
   const config = new DocumentBuilder()
     .setTitle('Dawuguan API')
     .setDescription(
-      'Operations model of the Dawuguan platform. Lists follow react-admin simple REST: sort, range and filter as JSON query parameters, total in Content-Range. Every resource is scoped to the caller\'s tenant.',
+      "Operations model of the Dawuguan platform. Lists follow react-admin simple REST: sort, range and filter as JSON query parameters, total in Content-Range. Every resource is scoped to the caller's tenant.",
     )
     .setVersion('0.1.0')
     .addBearerAuth()

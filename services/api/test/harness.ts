@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- API response bodies of a dozen resource shapes, checked field by field */
 import bcrypt from 'bcryptjs';
 import { COLLECTIONS } from '@dwg/persistence';
 import { createTestDb, startService, type RunningService, type TestDb } from '@dwg/testing';
@@ -37,7 +38,11 @@ export class ApiHarness {
     await this.db?.drop();
   }
 
-  async request<T = any>(method: string, path: string, opts: { token?: string; body?: unknown; raw?: string } = {}): Promise<Res<T>> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    opts: { token?: string; body?: unknown; raw?: string } = {},
+  ): Promise<Res<T>> {
     const headers: Record<string, string> = {};
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     let body: string | undefined;
@@ -70,12 +75,20 @@ export class ApiHarness {
   }
 
   /** As the given user: fails the test on anything but the expected status. */
-  async as<T = any>(token: string, method: string, path: string, body?: unknown, expectStatus?: number): Promise<Res<T>> {
+  async as<T = any>(
+    token: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    expectStatus?: number,
+  ): Promise<Res<T>> {
     const res = await this.request<T>(method, path, { token, body });
     if (expectStatus !== undefined && res.status !== expectStatus) {
       if (res.status >= 500) await new Promise((r) => setTimeout(r, 300)); // let the process's log lines arrive
       const errors = res.status >= 500 ? `\n${this.api.logs.slice(-6).join('\n')}` : '';
-      throw new Error(`${method} ${path}: expected ${expectStatus}, got ${res.status} ${JSON.stringify(res.body)}${errors}`);
+      throw new Error(
+        `${method} ${path}: expected ${expectStatus}, got ${res.status} ${JSON.stringify(res.body)}${errors}`,
+      );
     }
     return res;
   }
@@ -89,7 +102,15 @@ export class ApiHarness {
 
 export const box = (w: number, s: number, d: number) => ({
   type: 'Polygon',
-  coordinates: [[[w, s], [w + d, s], [w + d, s + d], [w, s + d], [w, s]]],
+  coordinates: [
+    [
+      [w, s],
+      [w + d, s],
+      [w + d, s + d],
+      [w, s + d],
+      [w, s],
+    ],
+  ],
 });
 
 export const CONTRACT_BODY = (code: string, agencyId: string, operatorId: string) => ({
@@ -110,7 +131,10 @@ export interface TenantWorld {
   agencyId: string;
   contractId: string;
   ids: Record<string, string>;
-  users: Record<'operator_manager' | 'dispatcher' | 'field_worker' | 'gov_reviewer', { username: string; password: string; id: string }>;
+  users: Record<
+    'operator_manager' | 'dispatcher' | 'field_worker' | 'gov_reviewer',
+    { username: string; password: string; id: string }
+  >;
 }
 
 /**
@@ -122,8 +146,19 @@ export async function buildTenant(h: ApiHarness, key: string, n: number): Promis
   const ag = await h.create('agencies', { code: `ag-${key}`, name: `Agency ${key}`, level: 'street' });
   const ct = await h.create('contracts', CONTRACT_BODY(`CT-${key}`, ag.id, op.id));
   const w = 113.25 + n * 0.02;
-  const street = await h.create('zones', { contractId: ct.id, name: `street ${key}`, level: 'street', geometry: box(w, 23.15, 0.01) });
-  const grid = await h.create('zones', { contractId: ct.id, name: `grid ${key}`, level: 'grid', parentId: street.id, geometry: box(w, 23.15, 0.005) });
+  const street = await h.create('zones', {
+    contractId: ct.id,
+    name: `street ${key}`,
+    level: 'street',
+    geometry: box(w, 23.15, 0.01),
+  });
+  const grid = await h.create('zones', {
+    contractId: ct.id,
+    name: `grid ${key}`,
+    level: 'grid',
+    parentId: street.id,
+    geometry: box(w, 23.15, 0.005),
+  });
   const route = await h.create('routes', {
     contractId: ct.id,
     name: `route ${key}`,
@@ -131,13 +166,42 @@ export async function buildTenant(h: ApiHarness, key: string, n: number): Promis
     zoneId: street.id,
     passesPerDay: 2,
     requiredOperation: 'sweep',
-    geometry: { type: 'LineString', coordinates: [[w + 0.001, 23.151], [w + 0.004, 23.151], [w + 0.004, 23.154]] },
+    geometry: {
+      type: 'LineString',
+      coordinates: [
+        [w + 0.001, 23.151],
+        [w + 0.004, 23.151],
+        [w + 0.004, 23.154],
+      ],
+    },
   });
-  const site = await h.create('sites', { contractId: ct.id, name: `checkpoint ${key}`, kind: 'checkpoint', zoneId: grid.id, geometry: { type: 'Point', coordinates: [w + 0.002, 23.152] } });
+  const site = await h.create('sites', {
+    contractId: ct.id,
+    name: `checkpoint ${key}`,
+    kind: 'checkpoint',
+    zoneId: grid.id,
+    geometry: { type: 'Point', coordinates: [w + 0.002, 23.152] },
+  });
   const team = await h.create('teams', { contractId: ct.id, name: `team ${key}`, serviceLine: 'sanitation' });
-  const vehicle = await h.create('vehicles', { contractId: ct.id, plate: `粤A·${key.toUpperCase()}${1000 + n}`, type: 'sweeper', teamId: team.id });
-  const worker = await h.create('workers', { contractId: ct.id, employeeNo: `${key.toUpperCase()}-0001`, name: `worker ${key}`, role: 'sweeper', teamId: team.id });
-  const device = await h.create('devices', { id: `gps-${key}-0001`, kind: 'gps', contractId: ct.id, vehicleId: vehicle.id });
+  const vehicle = await h.create('vehicles', {
+    contractId: ct.id,
+    plate: `粤A·${key.toUpperCase()}${1000 + n}`,
+    type: 'sweeper',
+    teamId: team.id,
+  });
+  const worker = await h.create('workers', {
+    contractId: ct.id,
+    employeeNo: `${key.toUpperCase()}-0001`,
+    name: `worker ${key}`,
+    role: 'sweeper',
+    teamId: team.id,
+  });
+  const device = await h.create('devices', {
+    id: `gps-${key}-0001`,
+    kind: 'gps',
+    contractId: ct.id,
+    vehicleId: vehicle.id,
+  });
   const shift = await h.create('shifts', {
     contractId: ct.id,
     name: `early ${key}`,
@@ -154,7 +218,12 @@ export async function buildTenant(h: ApiHarness, key: string, n: number): Promis
   for (const role of ['operator_manager', 'dispatcher', 'field_worker', 'gov_reviewer'] as const) {
     const username = `${key}.${role.replace('_', '-')}`;
     const password = `pw-${key}-${role}-long`;
-    const u = await h.create('users', { username, role, password, ...(role === 'gov_reviewer' ? { agencyId: ag.id } : { operatorId: op.id }) });
+    const u = await h.create('users', {
+      username,
+      role,
+      password,
+      ...(role === 'gov_reviewer' ? { agencyId: ag.id } : { operatorId: op.id }),
+    });
     users[role] = { username, password, id: u.id };
   }
   return {

@@ -14,7 +14,16 @@ describe('demo seed', () => {
   let api: RunningService;
   const dir = mkdtempSync(join(tmpdir(), 'dwg-seed-'));
   const seed = (extra: string[] = []) =>
-    run(process.execPath, [join(REPO_ROOT, 'services/api/dist/seed/cli.js'), '--mongo-url', db.url, '--credentials-out', join(dir, 'devices.json'), '--broker-auth', 'none', ...extra]);
+    run(process.execPath, [
+      join(REPO_ROOT, 'services/api/dist/seed/cli.js'),
+      '--mongo-url',
+      db.url,
+      '--credentials-out',
+      join(dir, 'devices.json'),
+      '--broker-auth',
+      'none',
+      ...extra,
+    ]);
 
   beforeAll(async () => {
     db = await createTestDb('apiseed');
@@ -25,9 +34,22 @@ describe('demo seed', () => {
   });
 
   it('seeds an empty database and writes device credentials, demo logins and the map', async () => {
-    const { stdout } = await seed(['--users-out', join(dir, 'users.json'), '--geojson-out', join(dir, 'world.geojson')]);
+    const { stdout } = await seed([
+      '--users-out',
+      join(dir, 'users.json'),
+      '--geojson-out',
+      join(dir, 'world.geojson'),
+    ]);
     const out = JSON.parse(stdout);
-    expect(out.inserted).toMatchObject({ operators: 2, agencies: 2, contracts: 4, vehicles: 50, workers: 300, devices: 350, users: 9 });
+    expect(out.inserted).toMatchObject({
+      operators: 2,
+      agencies: 2,
+      contracts: 4,
+      vehicles: 50,
+      workers: 300,
+      devices: 350,
+      users: 9,
+    });
     const devices = JSON.parse(readFileSync(join(dir, 'devices.json'), 'utf8')).devices;
     expect(devices).toHaveLength(350);
     expect(devices[0]).toEqual({ deviceId: 'veh-0001', kind: 'gps', secret: expect.any(String) });
@@ -35,13 +57,21 @@ describe('demo seed', () => {
     expect(users).toEqual(JSON.parse(readFileSync(join(REPO_ROOT, 'infra/demo/credentials.json'), 'utf8')));
     const world = JSON.parse(readFileSync(join(dir, 'world.geojson'), 'utf8'));
     expect(world.type).toBe('FeatureCollection');
-    expect(world.features.filter((f: { properties: { layer: string } }) => f.properties.layer === 'route').length).toBeGreaterThan(10);
+    expect(
+      world.features.filter((f: { properties: { layer: string } }) => f.properties.layer === 'route').length,
+    ).toBeGreaterThan(10);
   });
 
   it('changes nothing when run again', async () => {
     const snapshot = async () => {
       const out: Record<string, unknown> = {};
-      for (const c of [COLLECTIONS.users, COLLECTIONS.devices, COLLECTIONS.zones, COLLECTIONS.shifts, COLLECTIONS.auditLog])
+      for (const c of [
+        COLLECTIONS.users,
+        COLLECTIONS.devices,
+        COLLECTIONS.zones,
+        COLLECTIONS.shifts,
+        COLLECTIONS.auditLog,
+      ])
         out[c] = await db.db.collection(c).find({}).sort({ _id: 1 }).toArray();
       return out;
     };
@@ -53,17 +83,30 @@ describe('demo seed', () => {
 
   it('lets every demo user log in, and each sees only its tenant', async () => {
     api = await startService('api', { MONGO_URL: db.url, BROKER_AUTH_MODE: 'none' });
-    const { users } = JSON.parse(readFileSync(join(REPO_ROOT, 'infra/demo/credentials.json'), 'utf8')) as { users: { username: string; password: string; role: string; tenant: string }[] };
+    const { users } = JSON.parse(readFileSync(join(REPO_ROOT, 'infra/demo/credentials.json'), 'utf8')) as {
+      users: { username: string; password: string; role: string; tenant: string }[];
+    };
     for (const u of users) {
-      const res = await fetch(`${api.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: u.username, password: u.password }) });
+      const res = await fetch(`${api.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: u.username, password: u.password }),
+      });
       expect(res.status).toBe(200);
-      const { accessToken, user } = (await res.json()) as { accessToken: string; user: { role: string; operatorId?: string; agencyId?: string } };
+      const { accessToken, user } = (await res.json()) as {
+        accessToken: string;
+        user: { role: string; operatorId?: string; agencyId?: string };
+      };
       expect(user.role).toBe(u.role);
-      const list = await fetch(`${api.url}/api/contracts`, { headers: { authorization: `Bearer ${accessToken}` } });
+      const list = await fetch(`${api.url}/api/contracts`, {
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
       const contracts = (await list.json()) as { agencyId: string; operatorId: string }[];
       if (u.role === 'admin') expect(contracts).toHaveLength(4);
-      else if (u.role === 'gov_reviewer') expect(contracts.every((c) => c.agencyId === user.agencyId) && contracts.length === 2).toBe(true);
-      else expect(contracts.every((c) => c.operatorId === user.operatorId) && contracts.length === 2).toBe(true);
+      else if (u.role === 'gov_reviewer')
+        expect(contracts.every((c) => c.agencyId === user.agencyId) && contracts.length === 2).toBe(true);
+      else
+        expect(contracts.every((c) => c.operatorId === user.operatorId) && contracts.length === 2).toBe(true);
     }
   });
 });

@@ -1,4 +1,9 @@
-import { type BeforeApplicationShutdown, type OnApplicationBootstrap, Inject, Injectable } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  Inject,
+  Injectable,
+} from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Db, MongoClient } from 'mongodb';
@@ -16,7 +21,6 @@ import { MqttIngress } from './mqtt/mqtt-ingress';
 import { IngestMetrics } from './http/metrics';
 
 import { LOGGER, MONGO } from './tokens';
-
 
 /** Owns start-up order (indexes, journal, writer, then MQTT) and the reverse on shutdown. */
 @Injectable()
@@ -38,7 +42,11 @@ export class IngestLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     const c = config;
     // RESP2 on the journal's connections: the stream replies are parsed by hand and RESP3 (ioredis 6's default)
     // reshapes them into maps.
-    this.redis = new Redis(c.REDIS_URL, { maxRetriesPerRequest: null, enableAutoPipelining: true, protocol: 2 });
+    this.redis = new Redis(c.REDIS_URL, {
+      maxRetriesPerRequest: null,
+      enableAutoPipelining: true,
+      protocol: 2,
+    });
     this.redisReader = new Redis(c.REDIS_URL, { maxRetriesPerRequest: null, protocol: 2 });
     this.queue = new Queue(QUEUES.telemetry, {
       connection: new Redis(c.REDIS_URL, { maxRetriesPerRequest: null }),
@@ -107,4 +115,3 @@ export class IngestLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     this.logger.info('ingest stopped');
   }
 }
-

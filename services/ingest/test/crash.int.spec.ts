@@ -37,8 +37,13 @@ describe('ingest: crash and replicas', () => {
     try {
       await h.waitForCount(summary.expectedStored, filter, 90_000);
     } catch (e) {
-      const diag = { stored: await h.count(filter), expected: summary.expectedStored, summary, logs: h.instances.map((i) => i.logs.filter((l) => !l.includes('"level":30')).slice(-10)) };
-      throw new Error(`${(e as Error).message}\n${JSON.stringify(diag, null, 1)}`);
+      const diag = {
+        stored: await h.count(filter),
+        expected: summary.expectedStored,
+        summary,
+        logs: h.instances.map((i) => i.logs.filter((l) => !l.includes('"level":30')).slice(-10)),
+      };
+      throw new Error(`${(e as Error).message}\n${JSON.stringify(diag, null, 1)}`, { cause: e });
     }
     // Let anything still in flight land, then check nothing beyond the expected appeared.
     await new Promise((r) => setTimeout(r, 2000));
@@ -86,7 +91,10 @@ describe('ingest: crash and replicas', () => {
       // Both instances took part: each published batch events under its own id.
       const { Queue } = await import('bullmq');
       const { Redis } = await import('ioredis');
-      const queue = new Queue('telemetry', { connection: new Redis(testUrls().REDIS_URL, { maxRetriesPerRequest: null }), prefix: `${h.prefix}:bull` });
+      const queue = new Queue('telemetry', {
+        connection: new Redis(testUrls().REDIS_URL, { maxRetriesPerRequest: null }),
+        prefix: `${h.prefix}:bull`,
+      });
       const jobs = await queue.getJobs(['waiting', 'completed', 'active', 'delayed', 'failed']);
       await queue.close();
       const instances = new Set(jobs.map((j) => j.data.instanceId as string));

@@ -54,7 +54,11 @@ export class IngestHarness {
   }
 }
 
-export async function connectDevice(deviceId: string, secret: string, opts: mqtt.IClientOptions = {}): Promise<MqttClient> {
+export async function connectDevice(
+  deviceId: string,
+  secret: string,
+  opts: mqtt.IClientOptions = {},
+): Promise<MqttClient> {
   return mqtt.connectAsync(testUrls().MQTT_URL, {
     username: deviceId,
     password: secret,

@@ -29,11 +29,15 @@ describe('ingest: broker security from the device registry', () => {
   });
 
   it('refuses a wrong secret', async () => {
-    await expect(connectDevice('veh-s-001', 'not-the-secret')).rejects.toThrow(/Not authorized|Bad User Name or Password/i);
+    await expect(connectDevice('veh-s-001', 'not-the-secret')).rejects.toThrow(
+      /Not authorized|Bad User Name or Password/i,
+    );
   });
 
   it('refuses an unregistered device', async () => {
-    await expect(connectDevice('veh-s-999', secrets['veh-s-001'])).rejects.toThrow(/Not authorized|Bad User Name or Password/i);
+    await expect(connectDevice('veh-s-999', secrets['veh-s-001'])).rejects.toThrow(
+      /Not authorized|Bad User Name or Password/i,
+    );
   });
 
   it("refuses a publish under another device's id and stores nothing of it", async () => {
@@ -68,12 +72,17 @@ describe('ingest: broker security from the device registry', () => {
     const outcome = await Promise.race([
       closed,
       new Promise((r) => setTimeout(r, 1000)).then(() =>
-        publish(c, 'dwg/v1/veh-s-002/gps', gps(2, Date.now())).then(() => 'published', () => 'refused'),
+        publish(c, 'dwg/v1/veh-s-002/gps', gps(2, Date.now())).then(
+          () => 'published',
+          () => 'refused',
+        ),
       ),
     ]);
     expect(['disconnected', 'refused']).toContain(outcome);
     c.end(true);
-    await expect(connectDevice('veh-s-002', secrets['veh-s-002'])).rejects.toThrow(/Not authorized|Bad User Name or Password/i);
+    await expect(connectDevice('veh-s-002', secrets['veh-s-002'])).rejects.toThrow(
+      /Not authorized|Bad User Name or Password/i,
+    );
     expect(await h.count({ deviceId: 'veh-s-002' })).toBe(1);
     // Enabled again, it is back.
     await registry.setEnabled('veh-s-002', true);

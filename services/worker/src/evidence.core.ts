@@ -33,7 +33,11 @@ export class EvidenceCore {
       metrics.evidenceWrites.observe(ms / 1000);
       metrics.tasksPerWrite.set(tasks);
     });
-    this.batches = new BatchEvidence(new TelemetryReader(mongo.db, config.WORKER_RECEIVED_SKEW_MS), this.tasks, this.writer);
+    this.batches = new BatchEvidence(
+      new TelemetryReader(mongo.db, config.WORKER_RECEIVED_SKEW_MS),
+      this.tasks,
+      this.writer,
+    );
     this.summarizer = new Summarizer(this.repo, this.tasks, config.WORKER_SUMMARY_LOOKBACK_MIN * 60_000);
     this.redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
   }

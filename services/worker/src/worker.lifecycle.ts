@@ -1,4 +1,9 @@
-import { type BeforeApplicationShutdown, type OnApplicationBootstrap, Inject, Injectable } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  Inject,
+  Injectable,
+} from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Logger } from 'pino';
 import { ensureIndexes } from '@dwg/persistence';
@@ -33,12 +38,17 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     await ensureIndexes(this.core.mongo.db, WORKER_INDEXES);
     this.telemetry.worker.concurrency = this.config.WORKER_TELEMETRY_CONCURRENCY;
     for (const p of this.processors) {
-      p.worker.on('failed', (job, err) => this.logger.warn({ queue: p.queue, job: job?.name, id: job?.id, err }, 'job failed'));
+      p.worker.on('failed', (job, err) =>
+        this.logger.warn({ queue: p.queue, job: job?.name, id: job?.id, err }, 'job failed'),
+      );
       p.worker.on('error', (err) => this.logger.error({ queue: p.queue, err }, 'worker error'));
       // run() resolves only when the worker closes.
       void p.worker.run().catch((err) => this.logger.error({ queue: p.queue, err }, 'worker stopped'));
     }
-    this.logger.info({ queues: Object.keys(CONSUMED_JOBS), concurrency: this.config.WORKER_TELEMETRY_CONCURRENCY }, 'worker ready');
+    this.logger.info(
+      { queues: Object.keys(CONSUMED_JOBS), concurrency: this.config.WORKER_TELEMETRY_CONCURRENCY },
+      'worker ready',
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -29,7 +29,10 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         ScheduleModule.forRoot(),
-        BullModule.forRoot({ connection: redisOptions(deps.config.REDIS_URL), prefix: `${deps.config.REDIS_PREFIX}:bull` }),
+        BullModule.forRoot({
+          connection: redisOptions(deps.config.REDIS_URL),
+          prefix: `${deps.config.REDIS_PREFIX}:bull`,
+        }),
         BullModule.registerQueue({ name: QUEUES.telemetry }, { name: WORKER_QUEUES.evidence }),
       ],
       controllers: [HealthController],

@@ -2,7 +2,15 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { JOBS, QUEUES, type TelemetryBatchStored, type TelemetryPoint } from '@dwg/contracts';
 import { COLLECTIONS } from '@dwg/persistence';
-import { createTestDb, startService, testUrls, uniqueName, waitUntil, type RunningService, type TestDb } from '@dwg/testing';
+import {
+  createTestDb,
+  startService,
+  testUrls,
+  uniqueName,
+  waitUntil,
+  type RunningService,
+  type TestDb,
+} from '@dwg/testing';
 import { drive, offset, ORIGIN, square, stay, straightRoute } from '../src/evidence/test-geometry';
 import type { EvidenceDoc, EvidencePoint, EvidenceTask } from '../src/evidence';
 import { encodePoints, type TelemetryBatchStoredWithPoints } from '../src/jobs/points-codec';
@@ -21,8 +29,22 @@ describe('worker: batch events → evidence', () => {
   const t0 = now - 40 * 60_000;
   const line = straightRoute(600);
   const tasks: EvidenceTask[] = [
-    { id: 'route-1', day: 'today', windowStart: now - 3_600_000, windowEnd: now + 3_600_000, subjects: ['veh-w-1'], spec: { type: 'route', routeId: 'r', line, operation: 'sweep', passes: 1 } },
-    { id: 'post-1', day: 'today', windowStart: t0, windowEnd: now + 3_600_000, subjects: ['bdg-w-1'], spec: { type: 'post', zone: square(ORIGIN, 200) } },
+    {
+      id: 'route-1',
+      day: 'today',
+      windowStart: now - 3_600_000,
+      windowEnd: now + 3_600_000,
+      subjects: ['veh-w-1'],
+      spec: { type: 'route', routeId: 'r', line, operation: 'sweep', passes: 1 },
+    },
+    {
+      id: 'post-1',
+      day: 'today',
+      windowStart: t0,
+      windowEnd: now + 3_600_000,
+      subjects: ['bdg-w-1'],
+      spec: { type: 'post', zone: square(ORIGIN, 200) },
+    },
   ];
 
   const toStored = (p: EvidencePoint, seq: number): TelemetryPoint => ({
@@ -40,7 +62,10 @@ describe('worker: batch events → evidence', () => {
 
   /** Stores records as ingest does and publishes its event with the same job options (jobId = batch id). */
   async function storeAndPublish(points: TelemetryPoint[], carryPoints: boolean, batchId?: string) {
-    await db.db.collection(COLLECTIONS.telemetry).insertMany(points.map((p) => ({ ...p })), { ordered: false });
+    await db.db.collection(COLLECTIONS.telemetry).insertMany(
+      points.map((p) => ({ ...p })),
+      { ordered: false },
+    );
     const ms = Date.now();
     const ts = points.map((p) => p.ts.getTime());
     const event: TelemetryBatchStoredWithPoints = {
@@ -51,7 +76,10 @@ describe('worker: batch events → evidence', () => {
       duplicates: 0,
       deadLetters: 0,
       late: 0,
-      byKind: { gps: points.filter((p) => p.kind === 'gps').length, badge: points.filter((p) => p.kind === 'badge').length },
+      byKind: {
+        gps: points.filter((p) => p.kind === 'gps').length,
+        badge: points.filter((p) => p.kind === 'badge').length,
+      },
       deviceIds: [...new Set(points.map((p) => p.deviceId))],
       minTs: new Date(Math.min(...ts)).toISOString(),
       maxTs: new Date(Math.max(...ts)).toISOString(),
@@ -67,10 +95,16 @@ describe('worker: batch events → evidence', () => {
     return event;
   }
 
-  const evidence = (id: string) => db.db.collection<EvidenceDoc>(WORKER_COLLECTIONS.evidence).findOne({ _id: id });
+  const evidence = (id: string) =>
+    db.db.collection<EvidenceDoc>(WORKER_COLLECTIONS.evidence).findOne({ _id: id });
   const summarizeNow = (tag: string) =>
-    evidenceQueue.add(WORKER_JOBS.evidence.summarize, { asOf: Date.now() }, { jobId: `summarize-test-${tag}` });
-  const summaryOf = async (id: string) => ((await evidence(id))?.summary ?? null) as Record<string, unknown> | null;
+    evidenceQueue.add(
+      WORKER_JOBS.evidence.summarize,
+      { asOf: Date.now() },
+      { jobId: `summarize-test-${tag}` },
+    );
+  const summaryOf = async (id: string) =>
+    ((await evidence(id))?.summary ?? null) as Record<string, unknown> | null;
 
   beforeAll(async () => {
     db = await createTestDb('worker');
@@ -78,7 +112,11 @@ describe('worker: batch events → evidence', () => {
     const connection = new Redis(testUrls().REDIS_URL, { maxRetriesPerRequest: null });
     telemetryQueue = new Queue(QUEUES.telemetry, { connection, prefix: `${prefix}:bull` });
     evidenceQueue = new Queue(WORKER_QUEUES.evidence, { connection, prefix: `${prefix}:bull` });
-    worker = await startService('worker', { MONGO_URL: db.url, REDIS_PREFIX: prefix, INSTANCE_ID: `${prefix}-worker` });
+    worker = await startService('worker', {
+      MONGO_URL: db.url,
+      REDIS_PREFIX: prefix,
+      INSTANCE_ID: `${prefix}-worker`,
+    });
   });
 
   afterAll(async () => {
@@ -93,7 +131,9 @@ describe('worker: batch events → evidence', () => {
   it('serves health and metrics', async () => {
     const health = await (await fetch(`${worker.url}/health`)).json();
     expect(health).toEqual({ status: 'ok', checks: { mongo: 'up', redis: 'up' } });
-    expect(await (await fetch(`${worker.url}/metrics`)).text()).toContain('dwg_worker_evidence_records_total');
+    expect(await (await fetch(`${worker.url}/metrics`)).text()).toContain(
+      'dwg_worker_evidence_records_total',
+    );
   });
 
   it('builds route coverage from a batch read back from telemetry, then from one carrying its records', async () => {
@@ -101,14 +141,20 @@ describe('worker: batch events → evidence', () => {
     const firstHalf = all.filter((p) => p.loc.coordinates[0] <= offset(ORIGIN, 300, 0)[0]);
     const rest = all.slice(firstHalf.length);
     await storeAndPublish(firstHalf, false);
-    await waitUntil('route evidence', async () => Object.keys((await evidence('route-1'))?.cells ?? {}).length > 0);
+    await waitUntil(
+      'route evidence',
+      async () => Object.keys((await evidence('route-1'))?.cells ?? {}).length > 0,
+    );
     await summarizeNow('half');
     const half = await waitUntil('half summary', () => summaryOf('route-1'));
     expect(half.coverage as number).toBeGreaterThan(0.45);
     expect(half.coverage as number).toBeLessThan(0.56);
 
     const second = await storeAndPublish(rest, true);
-    await waitUntil('second batch', async () => Object.keys((await evidence('route-1'))?.cells ?? {}).length >= 29);
+    await waitUntil(
+      'second batch',
+      async () => Object.keys((await evidence('route-1'))?.cells ?? {}).length >= 29,
+    );
     await summarizeNow('full');
     const full = await waitUntil('full summary', async () => {
       const s = await summaryOf('route-1');
@@ -118,8 +164,15 @@ describe('worker: batch events → evidence', () => {
 
     // A replay of the same batch (ingest re-publishing after a crash) changes nothing but the revision.
     const before = await evidence('route-1');
-    await telemetryQueue.add(JOBS.telemetry.batchStored, { ...second, batchId: `${second.batchId}-again` }, { jobId: `${second.batchId}-again` });
-    await waitUntil('replay processed', async () => ((await evidence('route-1'))?.rev ?? 0) > (before?.rev ?? 0));
+    await telemetryQueue.add(
+      JOBS.telemetry.batchStored,
+      { ...second, batchId: `${second.batchId}-again` },
+      { jobId: `${second.batchId}-again` },
+    );
+    await waitUntil(
+      'replay processed',
+      async () => ((await evidence('route-1'))?.rev ?? 0) > (before?.rev ?? 0),
+    );
     const after = await evidence('route-1');
     expect(after?.cells).toEqual(before?.cells);
   });

@@ -1,4 +1,12 @@
-import { GENESIS_HASH, initialVerifyState, link, plainSnapshot, verifyStep, type AuditContent, type AuditEntry } from './audit-chain';
+import {
+  GENESIS_HASH,
+  initialVerifyState,
+  link,
+  plainSnapshot,
+  verifyStep,
+  type AuditContent,
+  type AuditEntry,
+} from './audit-chain';
 
 const content = (n: number): AuditContent => ({
   at: new Date(Date.UTC(2025, 0, 1, 0, 0, n)).toISOString(),
@@ -34,7 +42,9 @@ describe('audit hash chain', () => {
 
   it('gives the same hash whatever the key order of the stored document', () => {
     const [e] = chain(1);
-    const reordered = JSON.parse(JSON.stringify({ ...e, after: { name: 'new', n: 1, at: '1970-01-01T00:00:00.000Z' } }));
+    const reordered = JSON.parse(
+      JSON.stringify({ ...e, after: { name: 'new', n: 1, at: '1970-01-01T00:00:00.000Z' } }),
+    );
     expect(Object.keys(reordered.after)).toEqual(['name', 'n', 'at']);
     expect(verify([reordered]).broken).toBeNull();
   });

@@ -52,7 +52,13 @@ export function entryHash(seq: number, prevHash: string, c: AuditContent): strin
 }
 
 export function link(seq: number, prevHash: string, c: AuditContent): AuditEntry {
-  return { _id: `audit-${String(seq).padStart(10, '0')}`, seq, prevHash, ...c, hash: entryHash(seq, prevHash, c) };
+  return {
+    _id: `audit-${String(seq).padStart(10, '0')}`,
+    seq,
+    prevHash,
+    ...c,
+    hash: entryHash(seq, prevHash, c),
+  };
 }
 
 export interface ChainBreak {
@@ -68,7 +74,12 @@ export interface VerifyState {
   broken: ChainBreak | null;
 }
 
-export const initialVerifyState = (): VerifyState => ({ checked: 0, lastSeq: 0, lastHash: GENESIS_HASH, broken: null });
+export const initialVerifyState = (): VerifyState => ({
+  checked: 0,
+  lastSeq: 0,
+  lastHash: GENESIS_HASH,
+  broken: null,
+});
 
 /**
  * Checks the next entry (in seq order) against the chain so far: consecutive sequence, link to the previous hash,
@@ -77,7 +88,10 @@ export const initialVerifyState = (): VerifyState => ({ checked: 0, lastSeq: 0, 
 export function verifyStep(state: VerifyState, e: AuditEntry): VerifyState {
   if (state.broken) return state;
   const next = { ...state, checked: state.checked + 1 };
-  const fail = (reason: string): VerifyState => ({ ...next, broken: { seq: e.seq, id: String(e._id), reason } });
+  const fail = (reason: string): VerifyState => ({
+    ...next,
+    broken: { seq: e.seq, id: String(e._id), reason },
+  });
   if (e.seq !== state.lastSeq + 1) return fail(`sequence gap: expected ${state.lastSeq + 1}, found ${e.seq}`);
   if (e.prevHash !== state.lastHash) return fail('prevHash does not match the hash of the previous entry');
   const content: AuditContent = {
@@ -90,6 +104,7 @@ export function verifyStep(state: VerifyState, e: AuditEntry): VerifyState {
     after: e.after ?? null,
     scope: e.scope,
   };
-  if (entryHash(e.seq, e.prevHash, content) !== e.hash) return fail('content does not match its hash (entry was altered)');
+  if (entryHash(e.seq, e.prevHash, content) !== e.hash)
+    return fail('content does not match its hash (entry was altered)');
   return { ...next, lastSeq: e.seq, lastHash: e.hash };
 }

@@ -10,7 +10,14 @@ import { AuditService } from './audit.service';
 import type { AuditEntry } from './audit-chain';
 
 export const AUDIT_LIST: ListSpec = {
-  filters: { resource: 'string', resourceId: 'string', action: 'string', 'actor.id': 'string', 'actor.username': 'string', seq: 'number' },
+  filters: {
+    resource: 'string',
+    resourceId: 'string',
+    action: 'string',
+    'actor.id': 'string',
+    'actor.username': 'string',
+    seq: 'number',
+  },
   sortable: ['seq', 'at'],
   timeRanges: ['at'],
 };
@@ -26,9 +33,16 @@ export class AuditController {
 
   @Get()
   @Act('read')
-  @ApiOperation({ summary: 'Audit entries of your tenant: who changed what, when, before and after (filter at_gte/at_lte spans at most 31 days)' })
+  @ApiOperation({
+    summary:
+      'Audit entries of your tenant: who changed what, when, before and after (filter at_gte/at_lte spans at most 31 days)',
+  })
   @ListQueries()
-  async list(@CurrentUser() p: Principal, @Query() q: Record<string, unknown>, @Res({ passthrough: true }) res: HttpResponse) {
+  async list(
+    @CurrentUser() p: Principal,
+    @Query() q: Record<string, unknown>,
+    @Res({ passthrough: true }) res: HttpResponse,
+  ) {
     const query = parseListQuery(AUDIT_LIST, q);
     // `at` is stored as an ISO string (it is hashed as such): compare as strings.
     const filter = JSON.parse(JSON.stringify(query.filter)) as Record<string, unknown>;
@@ -52,7 +66,9 @@ export class AuditController {
   @ApiOperation({ summary: 'One audit entry' })
   async get(@CurrentUser() p: Principal, @Param('id') id: string) {
     const scope = scopeFilter(p, 'audit-log');
-    const e = await this.audit.repo.findOne(Object.keys(scope).length ? { $and: [{ _id: id }, scope] } : { _id: id });
+    const e = await this.audit.repo.findOne(
+      Object.keys(scope).length ? { $and: [{ _id: id }, scope] } : { _id: id },
+    );
     if (!e) throw new NotFoundException(`audit entry "${id}" not found`);
     return show(e);
   }

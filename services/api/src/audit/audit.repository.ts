@@ -39,7 +39,9 @@ export class AuditRepository {
    */
   async append(content: AuditContent, attempts = 50): Promise<AuditEntry> {
     for (let i = 0; i < attempts; i++) {
-      const [last] = await this.col.find({}, { sort: { seq: -1 }, limit: 1, projection: { seq: 1, hash: 1 } }).toArray();
+      const [last] = await this.col
+        .find({}, { sort: { seq: -1 }, limit: 1, projection: { seq: 1, hash: 1 } })
+        .toArray();
       const entry = link((last?.seq ?? 0) + 1, last?.hash ?? GENESIS_HASH, content);
       try {
         await this.col.insertOne(encode(entry));
@@ -52,7 +54,10 @@ export class AuditRepository {
   }
 
   async list(filter: Record<string, unknown>, sort: Record<string, 1 | -1>, skip: number, limit: number) {
-    const [rows, total] = await Promise.all([this.col.find(filter, { sort, skip, limit }).toArray(), this.col.countDocuments(filter)]);
+    const [rows, total] = await Promise.all([
+      this.col.find(filter, { sort, skip, limit }).toArray(),
+      this.col.countDocuments(filter),
+    ]);
     return { rows: rows.map((r) => decodeEntry(r)!), total };
   }
 

@@ -3,7 +3,13 @@ import type { Db } from 'mongodb';
 import { MONGO } from '../tokens';
 import type { Principal } from '../policy/principal';
 import { AuditRepository } from './audit.repository';
-import { initialVerifyState, plainSnapshot, verifyStep, type AuditEntry, type ChainBreak } from './audit-chain';
+import {
+  initialVerifyState,
+  plainSnapshot,
+  verifyStep,
+  type AuditEntry,
+  type ChainBreak,
+} from './audit-chain';
 
 export interface AuditRecord {
   actor: Pick<Principal, 'id' | 'username' | 'role'>;
@@ -51,6 +57,11 @@ export class AuditService {
       state = verifyStep(state, e);
       if (state.broken) break;
     }
-    return { ok: state.broken === null, checked: state.checked, lastSeq: state.lastSeq, firstBroken: state.broken };
+    return {
+      ok: state.broken === null,
+      checked: state.checked,
+      lastSeq: state.lastSeq,
+      firstBroken: state.broken,
+    };
   }
 }

@@ -1,4 +1,11 @@
-import { ForbiddenException, Inject, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  ForbiddenException,
+  Inject,
+  Injectable,
+  UnauthorizedException,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Principal } from '../policy/principal';
 import { isAllowed, type Action, type ResourceName } from '../policy/roles';
@@ -21,7 +28,9 @@ export class AuthGuard implements CanActivate {
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
-    const req = ctx.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; principal?: Principal }>();
+    const req = ctx
+      .switchToHttp()
+      .getRequest<{ headers: Record<string, string | undefined>; principal?: Principal }>();
     const header = req.headers.authorization ?? '';
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     if (!m) throw new UnauthorizedException('missing bearer token (POST /api/auth/login)');
@@ -31,7 +40,8 @@ export class AuthGuard implements CanActivate {
     const resource = this.reflector.getAllAndOverride<ResourceName | undefined>(RESOURCE_KEY, targets);
     const action = this.reflector.getAllAndOverride<Action | undefined>(ACTION_KEY, targets);
     if (!resource || !action) throw new ForbiddenException('this endpoint declares no access policy');
-    if (!isAllowed(principal.role, resource, action)) throw new ForbiddenException(`role ${principal.role} may not ${action} ${resource}`);
+    if (!isAllowed(principal.role, resource, action))
+      throw new ForbiddenException(`role ${principal.role} may not ${action} ${resource}`);
     return true;
   }
 }

@@ -28,7 +28,13 @@ export interface TokenPair {
 const DUMMY_HASH = bcrypt.hashSync('not-a-real-password', 10);
 
 export function principalOf(u: UserDoc): Principal {
-  return { id: u._id, username: u.username, role: u.role, ...(u.operatorId ? { operatorId: u.operatorId } : {}), ...(u.agencyId ? { agencyId: u.agencyId } : {}) };
+  return {
+    id: u._id,
+    username: u.username,
+    role: u.role,
+    ...(u.operatorId ? { operatorId: u.operatorId } : {}),
+    ...(u.agencyId ? { agencyId: u.agencyId } : {}),
+  };
 }
 
 @Injectable()
@@ -53,13 +59,20 @@ export class AuthService {
     const state = { failedLogins: user.failedLogins ?? 0, lockedUntil: user.lockedUntil ?? null };
     if (isLocked(state, now)) {
       throw new HttpException(
-        { statusCode: 423, error: 'Locked', message: `account locked after ${this.config.LOGIN_MAX_FAILURES} failed logins; try again after ${state.lockedUntil!.toISOString()}` },
+        {
+          statusCode: 423,
+          error: 'Locked',
+          message: `account locked after ${this.config.LOGIN_MAX_FAILURES} failed logins; try again after ${state.lockedUntil!.toISOString()}`,
+        },
         HttpStatus.LOCKED,
       );
     }
     const ok = await bcrypt.compare(password, user.passwordHash);
     if (!ok) {
-      const next = afterFailure(state, now, { maxFailures: this.config.LOGIN_MAX_FAILURES, lockMs: this.config.LOGIN_LOCK_MS });
+      const next = afterFailure(state, now, {
+        maxFailures: this.config.LOGIN_MAX_FAILURES,
+        lockMs: this.config.LOGIN_LOCK_MS,
+      });
       await this.users.setLockout(user._id, next);
       this.logger.warn({ username, locked: next.lockedUntil !== null }, 'failed login');
       throw new UnauthorizedException('invalid username or password');
@@ -72,7 +85,8 @@ export class AuthService {
   async refresh(refreshToken: string): Promise<TokenPair> {
     const claims = await this.verify(refreshToken, 'refresh');
     const user = await this.users.findById(claims.sub);
-    if (!user || user.disabled || (user.tokenVersion ?? 0) !== claims.ver) throw new UnauthorizedException('refresh token is no longer valid; log in again');
+    if (!user || user.disabled || (user.tokenVersion ?? 0) !== claims.ver)
+      throw new UnauthorizedException('refresh token is no longer valid; log in again');
     return this.issue(user);
   }
 
@@ -80,14 +94,18 @@ export class AuthService {
   async authenticate(accessToken: string): Promise<Principal> {
     const claims = await this.verify(accessToken, 'access');
     const user = await this.users.findById(claims.sub);
-    if (!user || user.disabled || (user.tokenVersion ?? 0) !== claims.ver) throw new UnauthorizedException('token is no longer valid; log in again');
+    if (!user || user.disabled || (user.tokenVersion ?? 0) !== claims.ver)
+      throw new UnauthorizedException('token is no longer valid; log in again');
     return principalOf(user);
   }
 
   private async verify(token: string, typ: TokenClaims['typ']): Promise<TokenClaims> {
     let claims: TokenClaims;
     try {
-      claims = await this.jwt.verifyAsync<TokenClaims>(token, { secret: this.config.JWT_SECRET, algorithms: ['HS256'] });
+      claims = await this.jwt.verifyAsync<TokenClaims>(token, {
+        secret: this.config.JWT_SECRET,
+        algorithms: ['HS256'],
+      });
     } catch (e) {
       throw new UnauthorizedException(`invalid ${typ} token: ${(e as Error).message}`);
     }
@@ -99,9 +117,22 @@ export class AuthService {
     const ver = user.tokenVersion ?? 0;
     const principal = principalOf(user);
     const [accessToken, refreshToken] = await Promise.all([
-      this.jwt.signAsync({ sub: user._id, typ: 'access', ver, role: user.role, username: user.username }, { secret: this.config.JWT_SECRET, expiresIn: this.config.JWT_ACCESS_TTL_S, algorithm: 'HS256' }),
-      this.jwt.signAsync({ sub: user._id, typ: 'refresh', ver }, { secret: this.config.JWT_SECRET, expiresIn: this.config.JWT_REFRESH_TTL_S, algorithm: 'HS256' }),
+      this.jwt.signAsync(
+        { sub: user._id, typ: 'access', ver, role: user.role, username: user.username },
+        { secret: this.config.JWT_SECRET, expiresIn: this.config.JWT_ACCESS_TTL_S, algorithm: 'HS256' },
+      ),
+      this.jwt.signAsync(
+        { sub: user._id, typ: 'refresh', ver },
+        { secret: this.config.JWT_SECRET, expiresIn: this.config.JWT_REFRESH_TTL_S, algorithm: 'HS256' },
+      ),
     ]);
-    return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: this.config.JWT_ACCESS_TTL_S, refreshExpiresIn: this.config.JWT_REFRESH_TTL_S, user: principal };
+    return {
+      accessToken,
+      refreshToken,
+      tokenType: 'Bearer',
+      expiresIn: this.config.JWT_ACCESS_TTL_S,
+      refreshExpiresIn: this.config.JWT_REFRESH_TTL_S,
+      user: principal,
+    };
   }
 }

@@ -38,6 +38,9 @@ export class UsersRepository {
 
   /** Lockout counters are not audited changes of the account; they do not touch updatedAt either. */
   async setLockout(id: string, s: LockoutState): Promise<void> {
-    await this.col.updateOne({ _id: id }, { $set: { failedLogins: s.failedLogins, lockedUntil: s.lockedUntil } });
+    await this.col.updateOne(
+      { _id: id },
+      { $set: { failedLogins: s.failedLogins, lockedUntil: s.lockedUntil } },
+    );
   }
 }

@@ -75,7 +75,12 @@ export function parseListQuery(
   const sortRaw = parseJson('sort', query.sort);
   let sort: Record<string, 1 | -1> = { _id: 1 };
   if (sortRaw !== undefined) {
-    if (!Array.isArray(sortRaw) || sortRaw.length !== 2 || typeof sortRaw[0] !== 'string' || !['ASC', 'DESC'].includes(String(sortRaw[1]).toUpperCase()))
+    if (
+      !Array.isArray(sortRaw) ||
+      sortRaw.length !== 2 ||
+      typeof sortRaw[0] !== 'string' ||
+      !['ASC', 'DESC'].includes(String(sortRaw[1]).toUpperCase())
+    )
       throw badRequest('sort must be ["field","ASC"|"DESC"]');
     const field = sortRaw[0] === 'id' ? '_id' : sortRaw[0];
     if (field !== '_id' && !spec.sortable.includes(field))
@@ -88,7 +93,12 @@ export function parseListQuery(
   let start = 0;
   let end = DEFAULT_PAGE_SIZE - 1;
   if (rangeRaw !== undefined) {
-    if (!Array.isArray(rangeRaw) || rangeRaw.length !== 2 || !rangeRaw.every((n) => Number.isInteger(n) && n >= 0) || rangeRaw[1] < rangeRaw[0])
+    if (
+      !Array.isArray(rangeRaw) ||
+      rangeRaw.length !== 2 ||
+      !rangeRaw.every((n) => Number.isInteger(n) && n >= 0) ||
+      rangeRaw[1] < rangeRaw[0]
+    )
       throw badRequest('range must be [start,end] with integers 0 <= start <= end');
     [start, end] = rangeRaw as [number, number];
   }
@@ -112,7 +122,8 @@ export function parseListQuery(
     if (key === 'id' || key === 'ids') {
       const ids = Array.isArray(value) ? value : [value];
       if (ids.length > MAX_PAGE_SIZE) throw badRequest(`filter id may list at most ${MAX_PAGE_SIZE} ids`);
-      if (!ids.every((i) => typeof i === 'string' || typeof i === 'number')) throw badRequest('filter id must be ids');
+      if (!ids.every((i) => typeof i === 'string' || typeof i === 'number'))
+        throw badRequest('filter id must be ids');
       clauses.push({ _id: { $in: ids.map(String) } });
       continue;
     }
@@ -126,11 +137,17 @@ export function parseListQuery(
     }
     const type = spec.filters[key];
     if (!type) {
-      const known = ['id', ...(spec.search?.length ? ['q'] : []), ...Object.keys(spec.filters), ...(spec.timeRanges ?? []).flatMap((f) => [`${f}_gte`, `${f}_lte`])];
+      const known = [
+        'id',
+        ...(spec.search?.length ? ['q'] : []),
+        ...Object.keys(spec.filters),
+        ...(spec.timeRanges ?? []).flatMap((f) => [`${f}_gte`, `${f}_lte`]),
+      ];
       throw badRequest(`cannot filter by "${key}"; filterable: ${known.join(', ')}`);
     }
     if (Array.isArray(value)) {
-      if (value.length > MAX_PAGE_SIZE) throw badRequest(`filter ${key} may list at most ${MAX_PAGE_SIZE} values`);
+      if (value.length > MAX_PAGE_SIZE)
+        throw badRequest(`filter ${key} may list at most ${MAX_PAGE_SIZE} values`);
       clauses.push({ [key]: { $in: value.map((v) => coerce(key, type, v)) } });
     } else if (value === null) {
       clauses.push({ [key]: null });
@@ -145,7 +162,9 @@ export function parseListQuery(
     if (lte.getTime() < gte.getTime()) throw badRequest(`${field}_gte must not be after ${field}_lte`);
     const spanDays = (lte.getTime() - gte.getTime()) / 86_400_000;
     if (spanDays > MAX_TIME_SPAN_DAYS)
-      throw badRequest(`time range on ${field} spans ${spanDays.toFixed(1)} days; the limit is ${MAX_TIME_SPAN_DAYS} days`);
+      throw badRequest(
+        `time range on ${field} spans ${spanDays.toFixed(1)} days; the limit is ${MAX_TIME_SPAN_DAYS} days`,
+      );
     clauses.push({ [field]: { $gte: gte, $lte: lte } });
   }
   const filter = clauses.length === 0 ? {} : clauses.length === 1 ? clauses[0] : { $and: clauses };

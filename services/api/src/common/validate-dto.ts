@@ -5,7 +5,9 @@ import { validateSync, type ValidationError } from 'class-validator';
 function messages(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((e) => {
     const path = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((m) => (m.includes(e.property) ? `${prefix ? `${prefix}.` : ''}${m}` : `${path}: ${m}`));
+    const own = Object.values(e.constraints ?? {}).map((m) =>
+      m.includes(e.property) ? `${prefix ? `${prefix}.` : ''}${m}` : `${path}: ${m}`,
+    );
     return [...own, ...messages(e.children ?? [], path)];
   });
 }
@@ -15,9 +17,14 @@ function messages(errors: ValidationError[], prefix = ''): string[] {
  * problem is listed in the 400's `message` array.
  */
 export function validateDto<T extends object>(cls: new () => T, body: unknown): T {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('body must be a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw badRequest('body must be a JSON object');
   const instance = plainToInstance(cls, body, { enableImplicitConversion: false });
-  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false });
+  const errors = validateSync(instance, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: false,
+  });
   if (errors.length > 0) throw badRequest(messages(errors));
   return instance;
 }

@@ -19,7 +19,10 @@ export class DeviceCredentialsController {
 
   @Post(':id/credentials')
   @Act('write')
-  @ApiOperation({ summary: 'Issue a new secret for a device (the old one stops working); the secret is shown only in this response' })
+  @ApiOperation({
+    summary:
+      'Issue a new secret for a device (the old one stops working); the secret is shown only in this response',
+  })
   async rotate(@CurrentUser() p: Principal, @Param('id') id: string) {
     const d = await this.svc.getStored(devices, p, id);
     const cred = await this.store.rotate(id, d.kind as DeviceKind, d.enabled === true);

@@ -40,7 +40,11 @@ export class DeviceStore implements ResourceStore {
     }
   }
 
-  async update(filter: Record<string, unknown>, set: Record<string, unknown>, unset: string[]): Promise<boolean> {
+  async update(
+    filter: Record<string, unknown>,
+    set: Record<string, unknown>,
+    unset: string[],
+  ): Promise<boolean> {
     const { enabled, ...rest } = set;
     const update: Record<string, unknown> = { $set: rest };
     if (unset.length) update.$unset = Object.fromEntries(unset.map((k) => [k, '']));

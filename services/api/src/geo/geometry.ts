@@ -4,7 +4,12 @@ import type { LineString, Point, Polygon, Position } from 'geojson';
 /** GeoJSON checks the API applies before storing a shape. Each returns the problems found (empty = valid). */
 
 function positionProblems(p: unknown, where: string): string[] {
-  if (!Array.isArray(p) || p.length < 2 || p.length > 3 || !p.every((n) => typeof n === 'number' && Number.isFinite(n)))
+  if (
+    !Array.isArray(p) ||
+    p.length < 2 ||
+    p.length > 3 ||
+    !p.every((n) => typeof n === 'number' && Number.isFinite(n))
+  )
     return [`${where} must be a position [lng, lat]`];
   const [lng, lat] = p as number[];
   const out: string[] = [];
@@ -14,7 +19,8 @@ function positionProblems(p: unknown, where: string): string[] {
 }
 
 function typed(g: unknown, type: string, field: string): string[] {
-  if (typeof g !== 'object' || g === null || Array.isArray(g)) return [`${field} must be a GeoJSON ${type} object`];
+  if (typeof g !== 'object' || g === null || Array.isArray(g))
+    return [`${field} must be a GeoJSON ${type} object`];
   const o = g as Record<string, unknown>;
   if (o.type !== type) return [`${field}.type must be "${type}"`];
   const extra = Object.keys(o).filter((k) => k !== 'type' && k !== 'coordinates');

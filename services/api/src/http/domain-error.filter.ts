@@ -1,7 +1,12 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { DomainError } from '../common/domain-error';
 
-const NAMES: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict' };
+const NAMES: Record<number, string> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+};
 
 /** Answers a DomainError the way Nest answers its own HTTP exceptions: { statusCode, message, error }. */
 @Catch(DomainError)

@@ -22,7 +22,16 @@ export class RequestLog implements NestMiddleware {
       this.metrics.seconds.observe({ method: req.method, route }, seconds);
       const principal = req.principal;
       if (req.originalUrl === '/metrics' || req.originalUrl === '/health') return;
-      this.logger.info({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(seconds * 1000), user: principal?.username }, 'request');
+      this.logger.info(
+        {
+          method: req.method,
+          url: req.originalUrl,
+          status: res.statusCode,
+          ms: Math.round(seconds * 1000),
+          user: principal?.username,
+        },
+        'request',
+      );
     });
     next();
   }

@@ -23,7 +23,9 @@ describe('tenant scoping', () => {
   it('shows the counterpart tenants through contracts only', () => {
     expect(needsLinks(reviewer, 'operators')).toBe(true);
     expect(needsLinks(manager, 'agencies')).toBe(true);
-    expect(scopeFilter(reviewer, 'operators', { counterpartIds: ['opA'] })).toEqual({ _id: { $in: ['opA'] } });
+    expect(scopeFilter(reviewer, 'operators', { counterpartIds: ['opA'] })).toEqual({
+      _id: { $in: ['opA'] },
+    });
   });
 
   it('matches nothing for a tenant user without a tenant', () => {
@@ -38,7 +40,8 @@ describe('tenant scoping', () => {
 
   it('never lets a reviewer write, and only admin write tenants and contracts', () => {
     for (const r of RESOURCES) expect(isAllowed('gov_reviewer', r, 'write')).toBe(false);
-    for (const r of ['operators', 'agencies', 'contracts'] as const) expect(ROLES.filter((role) => isAllowed(role, r, 'write'))).toEqual(['admin']);
+    for (const r of ['operators', 'agencies', 'contracts'] as const)
+      expect(ROLES.filter((role) => isAllowed(role, r, 'write'))).toEqual(['admin']);
     expect(isAllowed('dispatcher', 'shifts', 'write')).toBe(true);
     expect(isAllowed('dispatcher', 'zones', 'write')).toBe(false);
     expect(isAllowed('field_worker', 'users', 'read')).toBe(false);

@@ -39,7 +39,11 @@ export const NOTHING = { _id: { $in: [] as string[] } };
  * The MongoDB filter that limits what a principal sees of a resource. Every read and every write of every
  * resource is ANDed with it: this function is the tenant-scoping rule of the whole API.
  */
-export function scopeFilter(p: Principal, resource: ResourceName, links: TenantLinks = { counterpartIds: [] }): Record<string, unknown> {
+export function scopeFilter(
+  p: Principal,
+  resource: ResourceName,
+  links: TenantLinks = { counterpartIds: [] },
+): Record<string, unknown> {
   if (p.role === 'admin') return {};
   const kind = SCOPE_KIND[resource];
   const side: 'operator' | 'agency' = p.role === 'gov_reviewer' ? 'agency' : 'operator';
@@ -63,7 +67,9 @@ export function scopeFilter(p: Principal, resource: ResourceName, links: TenantL
 export function needsLinks(p: Principal, resource: ResourceName): boolean {
   if (p.role === 'admin') return false;
   const kind = SCOPE_KIND[resource];
-  return (kind === 'operator' && p.role === 'gov_reviewer') || (kind === 'agency' && p.role !== 'gov_reviewer');
+  return (
+    (kind === 'operator' && p.role === 'gov_reviewer') || (kind === 'agency' && p.role !== 'gov_reviewer')
+  );
 }
 
 /** Checks a document the principal is about to store against the same rule (defence in depth after building it). */

@@ -18,13 +18,34 @@ export const SITE_SERVICE_LINE: Record<SiteKind, ServiceLine> = {
   green_area: 'greening',
 };
 
-export const VEHICLE_TYPES = ['sweeper', 'washer', 'sprinkler', 'compactor_truck', 'patrol_car', 'pickup'] as const;
-export const WORKER_ROLES = ['sweeper', 'gardener', 'patroller', 'sorter', 'driver', 'butler', 'team_leader'] as const;
+export const VEHICLE_TYPES = [
+  'sweeper',
+  'washer',
+  'sprinkler',
+  'compactor_truck',
+  'patrol_car',
+  'pickup',
+] as const;
+export const WORKER_ROLES = [
+  'sweeper',
+  'gardener',
+  'patroller',
+  'sorter',
+  'driver',
+  'butler',
+  'team_leader',
+] as const;
 
 export const ASSIGNEE_TYPES = ['worker', 'team', 'vehicle'] as const;
 export const TARGET_TYPES = ['zone', 'route'] as const;
 
-export const KPI_NAMES = ['coverageRate', 'attendanceRate', 'onPostRate', 'onlineRate', 'workOrderOnTimeRate'] as const;
+export const KPI_NAMES = [
+  'coverageRate',
+  'attendanceRate',
+  'onPostRate',
+  'onlineRate',
+  'workOrderOnTimeRate',
+] as const;
 
 export const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 export const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;

@@ -1,5 +1,29 @@
-import { applyDecorators, Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Res, type Type } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  applyDecorators,
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Put,
+  Query,
+  Res,
+  type Type,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { HttpResponse } from '../http/http-types';
 import { contentRange, MAX_PAGE_SIZE } from '../common/list-query';
 import type { Principal } from '../policy/principal';
@@ -10,9 +34,24 @@ import { ResourceService } from './resource.service';
 /** The react-admin list parameters, documented in OpenAPI. */
 export const ListQueries = () =>
   applyDecorators(
-  ApiQuery({ name: 'sort', required: false, description: 'JSON ["field","ASC"|"DESC"]', example: '["id","ASC"]' }),
-  ApiQuery({ name: 'range', required: false, description: `JSON [start,end] inclusive; at most ${MAX_PAGE_SIZE} per page`, example: '[0,24]' }),
-  ApiQuery({ name: 'filter', required: false, description: 'JSON object: field values (arrays match any), "id": [...], "q": text', example: '{}' }),
+    ApiQuery({
+      name: 'sort',
+      required: false,
+      description: 'JSON ["field","ASC"|"DESC"]',
+      example: '["id","ASC"]',
+    }),
+    ApiQuery({
+      name: 'range',
+      required: false,
+      description: `JSON [start,end] inclusive; at most ${MAX_PAGE_SIZE} per page`,
+      example: '[0,24]',
+    }),
+    ApiQuery({
+      name: 'filter',
+      required: false,
+      description: 'JSON object: field values (arrays match any), "id": [...], "q": text',
+      example: '{}',
+    }),
   );
 
 /**
@@ -30,9 +69,15 @@ export function resourceController(def: ResourceDef): Type<unknown> {
 
     @Get()
     @Act('read')
-    @ApiOperation({ summary: `List ${def.name} (scoped to your tenant); Content-Range header gives the total` })
+    @ApiOperation({
+      summary: `List ${def.name} (scoped to your tenant); Content-Range header gives the total`,
+    })
     @ListQueries()
-    async list(@CurrentUser() p: Principal, @Query() q: Record<string, unknown>, @Res({ passthrough: true }) res: HttpResponse) {
+    async list(
+      @CurrentUser() p: Principal,
+      @Query() q: Record<string, unknown>,
+      @Res({ passthrough: true }) res: HttpResponse,
+    ) {
       const { rows, total, start } = await this.svc.list(def, p, q);
       res.setHeader('Content-Range', contentRange(def.name, start, rows.length, total));
       return rows;
@@ -57,7 +102,9 @@ export function resourceController(def: ResourceDef): Type<unknown> {
 
     @Put(':id')
     @Act('write')
-    @ApiOperation({ summary: `Update a ${def.label}: send the fields to change (or the whole record as react-admin does); null clears an optional field` })
+    @ApiOperation({
+      summary: `Update a ${def.label}: send the fields to change (or the whole record as react-admin does); null clears an optional field`,
+    })
     @ApiBody({ type: def.updateDto })
     update(@CurrentUser() p: Principal, @Param('id') id: string, @Body() body: Record<string, unknown>) {
       return this.svc.update(def, p, id, body);
@@ -66,7 +113,9 @@ export function resourceController(def: ResourceDef): Type<unknown> {
     @Delete(':id')
     @Act('write')
     @HttpCode(200)
-    @ApiOperation({ summary: `Delete a ${def.label} (409 while other records refer to it); returns the deleted record` })
+    @ApiOperation({
+      summary: `Delete a ${def.label} (409 while other records refer to it); returns the deleted record`,
+    })
     @ApiOkResponse({ description: `the deleted ${def.label}` })
     remove(@CurrentUser() p: Principal, @Param('id') id: string) {
       return this.svc.remove(def, p, id);

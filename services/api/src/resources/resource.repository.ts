@@ -6,7 +6,9 @@ import type { Doc, ResourceStore } from './resource-def';
  * stored as its JSON text and parsed back on every read. Only this module (and the seed, through it) knows.
  */
 export function encodeDoc<T extends Record<string, unknown>>(d: T): T {
-  return d.geometry !== undefined && typeof d.geometry !== 'string' ? { ...d, geometry: JSON.stringify(d.geometry) } : d;
+  return d.geometry !== undefined && typeof d.geometry !== 'string'
+    ? { ...d, geometry: JSON.stringify(d.geometry) }
+    : d;
 }
 
 export function decodeDoc<T extends Record<string, unknown>>(d: T): T;
@@ -31,9 +33,17 @@ export class ResourceRepository implements ResourceStore {
     return this.hidden.length ? Object.fromEntries(this.hidden.map((h) => [h, 0])) : undefined;
   }
 
-  async list(filter: Record<string, unknown>, sort: Record<string, 1 | -1>, skip: number, limit: number): Promise<{ rows: Doc[]; total: number }> {
+  async list(
+    filter: Record<string, unknown>,
+    sort: Record<string, 1 | -1>,
+    skip: number,
+    limit: number,
+  ): Promise<{ rows: Doc[]; total: number }> {
     const [rows, total] = await Promise.all([
-      this.col.find(filter, { sort, skip, limit, projection: this.projection() }).toArray().then((r) => r.map((d) => decodeDoc(d))),
+      this.col
+        .find(filter, { sort, skip, limit, projection: this.projection() })
+        .toArray()
+        .then((r) => r.map((d) => decodeDoc(d))),
       this.col.countDocuments(filter),
     ]);
     return { rows, total };
@@ -48,7 +58,11 @@ export class ResourceRepository implements ResourceStore {
     return {};
   }
 
-  async update(filter: Record<string, unknown>, set: Record<string, unknown>, unset: string[]): Promise<boolean> {
+  async update(
+    filter: Record<string, unknown>,
+    set: Record<string, unknown>,
+    unset: string[],
+  ): Promise<boolean> {
     const update: Record<string, unknown> = { $set: encodeDoc(set) };
     if (unset.length) update.$unset = Object.fromEntries(unset.map((k) => [k, '']));
     const res = await this.col.updateOne(filter, update);

@@ -1,4 +1,11 @@
-import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
 import bcrypt from 'bcryptjs';
 import { ObjectId, type Db } from 'mongodb';
 import type { Logger } from 'pino';
@@ -77,7 +84,11 @@ export class ResourceService {
 
   private async scoped(p: Principal, resource: ResourceName, filter: Record<string, unknown>) {
     const s = await this.scope(p, resource);
-    return Object.keys(s).length === 0 ? filter : Object.keys(filter).length === 0 ? s : { $and: [filter, s] };
+    return Object.keys(s).length === 0
+      ? filter
+      : Object.keys(filter).length === 0
+        ? s
+        : { $and: [filter, s] };
   }
 
   serialize(def: ResourceDef, d: Doc): Record<string, unknown> {
@@ -88,7 +99,12 @@ export class ResourceService {
 
   async list(def: ResourceDef, p: Principal, query: Record<string, unknown>): Promise<ListResult> {
     const q = parseListQuery(def.list, query);
-    const { rows, total } = await this.repo(def).list(await this.scoped(p, def.name, q.filter), q.sort, q.skip, q.limit);
+    const { rows, total } = await this.repo(def).list(
+      await this.scoped(p, def.name, q.filter),
+      q.sort,
+      q.skip,
+      q.limit,
+    );
     return { rows: rows.map((r) => this.serialize(def, r)), total, start: q.start };
   }
 
@@ -147,13 +163,24 @@ export class ResourceService {
     return out;
   }
 
-  private async checkAndBuild(def: ResourceDef, p: Principal, input: object, contract: Doc | null, existing: Doc | null) {
+  private async checkAndBuild(
+    def: ResourceDef,
+    p: Principal,
+    input: object,
+    contract: Doc | null,
+    existing: Doc | null,
+  ) {
     // JSON round trip: built documents are plain JSON (dates as strings); this drops undefined members at every level.
-    const built = JSON.parse(JSON.stringify(await def.build(input, this.context(p, contract, existing)))) as Record<string, unknown>;
+    const built = JSON.parse(
+      JSON.stringify(await def.build(input, this.context(p, contract, existing))),
+    ) as Record<string, unknown>;
     for (const f of def.writeOnly ?? []) delete built[f];
-    const tenant = contract ? { contractId: contract._id, operatorId: contract.operatorId, agencyId: contract.agencyId } : {};
+    const tenant = contract
+      ? { contractId: contract._id, operatorId: contract.operatorId, agencyId: contract.agencyId }
+      : {};
     const doc = { ...built, ...tenant };
-    if (!docInScope(p, def.name, doc)) throw new ForbiddenException(`this ${def.label} would be outside your tenant`);
+    if (!docInScope(p, def.name, doc))
+      throw new ForbiddenException(`this ${def.label} would be outside your tenant`);
     def.authorize?.(p, doc, existing);
     return doc;
   }
@@ -163,26 +190,50 @@ export class ResourceService {
     const contract = def.contractScoped ? await this.loadContract(p, input.contractId) : null;
     const fields = await this.checkAndBuild(def, p, input, contract, null);
     const now = new Date();
-    const doc: Doc = { _id: def.newId?.(input) ?? new ObjectId().toHexString(), ...fields, createdAt: now, updatedAt: now, createdBy: p.id, updatedBy: p.id };
+    const doc: Doc = {
+      _id: def.newId?.(input) ?? new ObjectId().toHexString(),
+      ...fields,
+      createdAt: now,
+      updatedAt: now,
+      createdBy: p.id,
+      updatedBy: p.id,
+    };
     const store = this.store(def);
     let shown: Record<string, unknown>;
     try {
       shown = await store.insert(doc);
     } catch (e) {
-      if (isDuplicate(e)) throw new ConflictException(def.duplicate?.(input) ?? `${def.label} already exists`);
+      if (isDuplicate(e))
+        throw new ConflictException(def.duplicate?.(input) ?? `${def.label} already exists`);
       throw e;
     }
     try {
-      await this.audit.record({ actor: p, action: 'create', resource: def.name, resourceId: doc._id, before: null, after: this.visible(def, doc), scope: this.tenantOf(def, doc) });
+      await this.audit.record({
+        actor: p,
+        action: 'create',
+        resource: def.name,
+        resourceId: doc._id,
+        before: null,
+        after: this.visible(def, doc),
+        scope: this.tenantOf(def, doc),
+      });
     } catch (e) {
-      await store.remove(doc._id).catch((err) => this.logger.error({ err, id: doc._id }, 'compensation failed: created document left without audit entry'));
+      await store
+        .remove(doc._id)
+        .catch((err) =>
+          this.logger.error(
+            { err, id: doc._id },
+            'compensation failed: created document left without audit entry',
+          ),
+        );
       throw e;
     }
     return { ...this.serialize(def, doc), ...shown };
   }
 
   async update(def: ResourceDef, p: Principal, id: string, body: unknown) {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequestException('body must be a JSON object');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new BadRequestException('body must be a JSON object');
     const existing = await this.findScoped(def, p, id, true);
     const shown = this.serialize(def, existing);
     const patch: Record<string, unknown> = { ...(body as Record<string, unknown>) };
@@ -192,13 +243,15 @@ export class ResourceService {
     for (const k of META_FIELDS) delete patch[k];
     for (const k of fixed) {
       if (!(k in patch)) continue;
-      if (canonicalJson(patch[k]) !== canonicalJson(k === '_id' ? existing._id : shown[k])) problems.push(k === 'id' || k === '_id' ? 'id does not match the URL' : `${k} cannot be changed`);
+      if (canonicalJson(patch[k]) !== canonicalJson(k === '_id' ? existing._id : shown[k]))
+        problems.push(k === 'id' || k === '_id' ? 'id does not match the URL' : `${k} cannot be changed`);
       delete patch[k];
     }
     for (const h of def.hidden ?? []) if (h in patch) problems.push(`property ${h} should not exist`);
     if (problems.length) throw new BadRequestException(problems);
     const notInput = [...ownedFields(def), ...META_FIELDS, ...(def.hidden ?? [])];
-    const ownFields = (d: Record<string, unknown>) => Object.fromEntries(Object.entries(d).filter(([k]) => !notInput.includes(k)));
+    const ownFields = (d: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(d).filter(([k]) => !notInput.includes(k)));
     const merged: Record<string, unknown> = { ...ownFields(existing), ...patch };
     for (const [k, v] of Object.entries(merged)) if (v === null) delete merged[k];
     const input = validateDto(def.dto, merged);
@@ -214,14 +267,27 @@ export class ResourceService {
     try {
       ok = await store.update({ _id: id, updatedAt: existing.updatedAt }, set, unset);
     } catch (e) {
-      if (isDuplicate(e)) throw new ConflictException(def.duplicate?.(input) ?? `${def.label} already exists`);
+      if (isDuplicate(e))
+        throw new ConflictException(def.duplicate?.(input) ?? `${def.label} already exists`);
       throw e;
     }
     if (!ok) throw new ConflictException(`${def.label} "${id}" was changed meanwhile; reload and try again`);
     try {
-      await this.audit.record({ actor: p, action: 'update', resource: def.name, resourceId: id, before: this.visible(def, existing), after: this.visible(def, after), scope: this.tenantOf(def, after) });
+      await this.audit.record({
+        actor: p,
+        action: 'update',
+        resource: def.name,
+        resourceId: id,
+        before: this.visible(def, existing),
+        after: this.visible(def, after),
+        scope: this.tenantOf(def, after),
+      });
     } catch (e) {
-      await store.restore(existing).catch((err) => this.logger.error({ err, id }, 'compensation failed: updated document left without audit entry'));
+      await store
+        .restore(existing)
+        .catch((err) =>
+          this.logger.error({ err, id }, 'compensation failed: updated document left without audit entry'),
+        );
       throw e;
     }
     return this.serialize(def, after);
@@ -233,14 +299,29 @@ export class ResourceService {
     const repo = this.repo(def);
     for (const ref of def.referencedBy ?? []) {
       const n = await repo.countWhere(ref.collection, { [ref.field]: id });
-      if (n > 0) throw new ConflictException(`${def.label} "${id}" is still referenced by ${n} ${ref.what}; remove or reassign them first`);
+      if (n > 0)
+        throw new ConflictException(
+          `${def.label} "${id}" is still referenced by ${n} ${ref.what}; remove or reassign them first`,
+        );
     }
     const store = this.store(def);
     if (!(await store.remove(id))) throw new NotFoundException(`${def.label} "${id}" not found`);
     try {
-      await this.audit.record({ actor: p, action: 'delete', resource: def.name, resourceId: id, before: this.visible(def, existing), after: null, scope: this.tenantOf(def, existing) });
+      await this.audit.record({
+        actor: p,
+        action: 'delete',
+        resource: def.name,
+        resourceId: id,
+        before: this.visible(def, existing),
+        after: null,
+        scope: this.tenantOf(def, existing),
+      });
     } catch (e) {
-      await store.restore(existing).catch((err) => this.logger.error({ err, id }, 'compensation failed: deleted document left without audit entry'));
+      await store
+        .restore(existing)
+        .catch((err) =>
+          this.logger.error({ err, id }, 'compensation failed: deleted document left without audit entry'),
+        );
       throw e;
     }
     return this.serialize(def, existing);
@@ -249,7 +330,15 @@ export class ResourceService {
   /** Records a change made outside the generic paths (credential rotation). */
   recordAudit(def: ResourceDef, p: Principal, action: string, d: Doc) {
     const v = this.visible(def, d);
-    return this.audit.record({ actor: p, action, resource: def.name, resourceId: d._id, before: v, after: v, scope: this.tenantOf(def, d) });
+    return this.audit.record({
+      actor: p,
+      action,
+      resource: def.name,
+      resourceId: d._id,
+      before: v,
+      after: v,
+      scope: this.tenantOf(def, d),
+    });
   }
 
   /** Scoped, with hidden fields: for the device credential endpoint. */

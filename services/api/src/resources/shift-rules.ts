@@ -38,17 +38,23 @@ export function shiftTimeProblems(s: ShiftTimes, contract: { startDate: string; 
     else {
       const len = shiftMinutes(s.start, s.end);
       if (len > MAX_SHIFT_MINUTES)
-        out.push(`a shift may last at most ${MAX_SHIFT_MINUTES / 60} hours; ${s.start}-${s.end} lasts ${Math.floor(len / 60)}h${String(len % 60).padStart(2, '0')}`);
+        out.push(
+          `a shift may last at most ${MAX_SHIFT_MINUTES / 60} hours; ${s.start}-${s.end} lasts ${Math.floor(len / 60)}h${String(len % 60).padStart(2, '0')}`,
+        );
     }
   }
   if (s.days.length === 0) out.push('days must name at least one weekday (1 = Monday ... 7 = Sunday)');
   if (new Set(s.days).size !== s.days.length) out.push('days must not repeat a weekday');
   if (!isRealDate(s.validFrom)) out.push(`validFrom "${s.validFrom}" must be a date YYYY-MM-DD`);
-  if (s.validTo !== undefined && !isRealDate(s.validTo)) out.push(`validTo "${s.validTo}" must be a date YYYY-MM-DD`);
+  if (s.validTo !== undefined && !isRealDate(s.validTo))
+    out.push(`validTo "${s.validTo}" must be a date YYYY-MM-DD`);
   if (out.length) return out;
-  if (s.validTo !== undefined && s.validTo < s.validFrom) out.push(`validTo ${s.validTo} is before validFrom ${s.validFrom}`);
+  if (s.validTo !== undefined && s.validTo < s.validFrom)
+    out.push(`validTo ${s.validTo} is before validFrom ${s.validFrom}`);
   if (s.validFrom < contract.startDate || s.validFrom > contract.endDate)
-    out.push(`validFrom ${s.validFrom} is outside the contract period ${contract.startDate}..${contract.endDate}`);
+    out.push(
+      `validFrom ${s.validFrom} is outside the contract period ${contract.startDate}..${contract.endDate}`,
+    );
   if (s.validTo !== undefined && s.validTo > contract.endDate)
     out.push(`validTo ${s.validTo} is after the contract ends (${contract.endDate})`);
   return out;
@@ -59,6 +65,7 @@ export function periodProblems(startDate: string, endDate: string): string[] {
   const out: string[] = [];
   if (!isRealDate(startDate)) out.push(`startDate "${startDate}" must be a date YYYY-MM-DD`);
   if (!isRealDate(endDate)) out.push(`endDate "${endDate}" must be a date YYYY-MM-DD`);
-  if (out.length === 0 && endDate <= startDate) out.push(`endDate ${endDate} must be after startDate ${startDate}`);
+  if (out.length === 0 && endDate <= startDate)
+    out.push(`endDate ${endDate} must be after startDate ${startDate}`);
   return out;
 }

@@ -15,18 +15,45 @@ import { seedDemo } from './seed';
 export async function main(argv: string[]): Promise<number> {
   const args = await yargs(argv)
     .scriptName('dwg-seed')
-    .option('mongo-url', { type: 'string', default: process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27117/dawuguan', describe: 'database to seed' })
-    .option('credentials-out', { type: 'string', describe: 'write device credentials for the simulator: {"devices":[{deviceId,kind,secret}]}' })
-    .option('users-out', { type: 'string', describe: 'write demo logins: {"users":[{username,password,role,tenant}]}' })
-    .option('geojson-out', { type: 'string', describe: 'write zones, routes and sites as a GeoJSON FeatureCollection' })
-    .option('device-key', { type: 'string', default: process.env.DWG_DEMO_DEVICE_KEY ?? DEMO_DEVICE_KEY, describe: 'key the demo device secrets are derived from' })
-    .option('broker-auth', { type: 'string', choices: ['mosquitto-file', 'none'], default: process.env.BROKER_AUTH_MODE ?? 'none', describe: 'mosquitto-file: regenerate the local broker password/ACL files' })
+    .option('mongo-url', {
+      type: 'string',
+      default: process.env.MONGO_URL ?? 'mongodb://127.0.0.1:27117/dawuguan',
+      describe: 'database to seed',
+    })
+    .option('credentials-out', {
+      type: 'string',
+      describe: 'write device credentials for the simulator: {"devices":[{deviceId,kind,secret}]}',
+    })
+    .option('users-out', {
+      type: 'string',
+      describe: 'write demo logins: {"users":[{username,password,role,tenant}]}',
+    })
+    .option('geojson-out', {
+      type: 'string',
+      describe: 'write zones, routes and sites as a GeoJSON FeatureCollection',
+    })
+    .option('device-key', {
+      type: 'string',
+      default: process.env.DWG_DEMO_DEVICE_KEY ?? DEMO_DEVICE_KEY,
+      describe: 'key the demo device secrets are derived from',
+    })
+    .option('broker-auth', {
+      type: 'string',
+      choices: ['mosquitto-file', 'none'],
+      default: process.env.BROKER_AUTH_MODE ?? 'none',
+      describe: 'mosquitto-file: regenerate the local broker password/ACL files',
+    })
     .strict()
     .help()
     .parse();
   const env = process.env;
-  if (args['broker-auth'] === 'mosquitto-file' && !(env.MOSQUITTO_PASSWD_FILE && env.MOSQUITTO_ACL_FILE && env.INGEST_MQTT_PASSWORD)) {
-    process.stderr.write('--broker-auth mosquitto-file needs MOSQUITTO_PASSWD_FILE, MOSQUITTO_ACL_FILE and INGEST_MQTT_PASSWORD in the environment\n');
+  if (
+    args['broker-auth'] === 'mosquitto-file' &&
+    !(env.MOSQUITTO_PASSWD_FILE && env.MOSQUITTO_ACL_FILE && env.INGEST_MQTT_PASSWORD)
+  ) {
+    process.stderr.write(
+      '--broker-auth mosquitto-file needs MOSQUITTO_PASSWD_FILE, MOSQUITTO_ACL_FILE and INGEST_MQTT_PASSWORD in the environment\n',
+    );
     return 2;
   }
   const { client, db } = await connectMongo(args['mongo-url'], 'seed');

@@ -1,5 +1,11 @@
 import type { Point, Polygon } from 'geojson';
-import { lineStringProblems, pointInside, pointProblems, polygonInside, polygonProblems } from '../geo/geometry';
+import {
+  lineStringProblems,
+  pointInside,
+  pointProblems,
+  polygonInside,
+  polygonProblems,
+} from '../geo/geometry';
 import { shiftTimeProblems } from '../resources/shift-rules';
 import { userTenantProblems } from '../resources/rules';
 import { buildDemo, demoDeviceSecret } from './demo-world';
@@ -17,10 +23,14 @@ describe('demo world', () => {
     expect(d.agencies).toHaveLength(2);
     expect(d.operators).toHaveLength(2);
     expect(d.contracts).toHaveLength(4);
-    expect(new Set(d.contracts.flatMap((c) => c.serviceLines as string[]))).toEqual(new Set(['sanitation', 'greening', 'patrol', 'waste_sorting']));
+    expect(new Set(d.contracts.flatMap((c) => c.serviceLines as string[]))).toEqual(
+      new Set(['sanitation', 'greening', 'patrol', 'waste_sorting']),
+    );
     expect(d.zones.length).toBeGreaterThanOrEqual(18);
     expect(d.zones.length).toBeLessThanOrEqual(25);
-    expect(new Set(d.zones.map((z) => z.level))).toEqual(new Set(['district', 'street', 'community', 'grid']));
+    expect(new Set(d.zones.map((z) => z.level))).toEqual(
+      new Set(['district', 'street', 'community', 'grid']),
+    );
     expect(d.sites.filter((s) => s.kind === 'collection_point')).toHaveLength(60);
     expect(d.sites.filter((s) => s.kind === 'checkpoint')).toHaveLength(40);
     expect(d.sites.filter((s) => s.kind === 'green_area')).toHaveLength(30);
@@ -30,7 +40,17 @@ describe('demo world', () => {
     expect(d.routes.filter((r) => r.requiredOperation === 'sweep').length).toBeGreaterThan(0);
     // a user per role per tenant: admin, 3 per operator, 1 per agency
     expect(d.users.map((u) => `${u.role}@${u.tenant}`).sort()).toEqual(
-      ['admin@platform', 'dispatcher@lvhua', 'dispatcher@yuncheng', 'field_worker@lvhua', 'field_worker@yuncheng', 'gov_reviewer@baiyun-cg', 'gov_reviewer@jingtai', 'operator_manager@lvhua', 'operator_manager@yuncheng'].sort(),
+      [
+        'admin@platform',
+        'dispatcher@lvhua',
+        'dispatcher@yuncheng',
+        'field_worker@lvhua',
+        'field_worker@yuncheng',
+        'gov_reviewer@baiyun-cg',
+        'gov_reviewer@jingtai',
+        'operator_manager@lvhua',
+        'operator_manager@yuncheng',
+      ].sort(),
     );
   });
 
@@ -56,15 +76,23 @@ describe('demo world', () => {
         expect(pointInside(s.geometry as Point, zone.geometry as Polygon)).toBe(true);
       }
     }
-    const contract = new Map(d.contracts.map((c) => [c._id, c as unknown as { startDate: string; endDate: string }]));
-    for (const s of d.shifts) expect(shiftTimeProblems(s as never, contract.get(String(s.contractId))!)).toEqual([]);
+    const contract = new Map(
+      d.contracts.map((c) => [c._id, c as unknown as { startDate: string; endDate: string }]),
+    );
+    for (const s of d.shifts)
+      expect(shiftTimeProblems(s as never, contract.get(String(s.contractId))!)).toEqual([]);
     for (const u of d.users) expect(userTenantProblems(u)).toEqual([]);
   });
 
   it('keeps every reference inside its contract', () => {
-    const all = new Map([...d.zones, ...d.routes, ...d.teams, ...d.vehicles, ...d.workers].map((x) => [x._id, x]));
+    const all = new Map(
+      [...d.zones, ...d.routes, ...d.teams, ...d.vehicles, ...d.workers].map((x) => [x._id, x]),
+    );
     const refs = [
-      ...d.shifts.flatMap((s) => [[s, s.assigneeId], [s, s.targetId]]),
+      ...d.shifts.flatMap((s) => [
+        [s, s.assigneeId],
+        [s, s.targetId],
+      ]),
       ...d.workers.map((w) => [w, w.teamId]),
       ...d.vehicles.map((v) => [v, v.teamId]),
       ...d.devices.map((x) => [x, x.vehicleId ?? x.workerId]),

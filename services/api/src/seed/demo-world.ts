@@ -76,8 +76,14 @@ function rect(b: Box): Polygon {
 
 const split = (b: Box, dir: 'ew' | 'ns'): [Box, Box] =>
   dir === 'ew'
-    ? [{ ...b, e: (b.w + b.e) / 2 }, { ...b, w: (b.w + b.e) / 2 }]
-    : [{ ...b, n: (b.s + b.n) / 2 }, { ...b, s: (b.s + b.n) / 2 }];
+    ? [
+        { ...b, e: (b.w + b.e) / 2 },
+        { ...b, w: (b.w + b.e) / 2 },
+      ]
+    : [
+        { ...b, n: (b.s + b.n) / 2 },
+        { ...b, s: (b.s + b.n) / 2 },
+      ];
 
 /** Secret of a demo device: HMAC of the demo key and its id, so re-seeding keeps the simulator's credentials valid. */
 export function demoDeviceSecret(deviceId: string, key = DEMO_DEVICE_KEY): string {
@@ -86,16 +92,98 @@ export function demoDeviceSecret(deviceId: string, key = DEMO_DEVICE_KEY): strin
 
 export const demoPassword = (username: string) => `Demo!${username}#2025`;
 
-const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭', '何', '林', '罗', '梁'];
-const GIVEN = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀英', '霞', '平', '刚', '桂英', '建华', '志强'];
+const SURNAMES = [
+  '王',
+  '李',
+  '张',
+  '刘',
+  '陈',
+  '杨',
+  '黄',
+  '赵',
+  '吴',
+  '周',
+  '徐',
+  '孙',
+  '马',
+  '朱',
+  '胡',
+  '郭',
+  '何',
+  '林',
+  '罗',
+  '梁',
+];
+const GIVEN = [
+  '伟',
+  '芳',
+  '娜',
+  '敏',
+  '静',
+  '丽',
+  '强',
+  '磊',
+  '军',
+  '洋',
+  '勇',
+  '艳',
+  '杰',
+  '娟',
+  '涛',
+  '明',
+  '超',
+  '秀英',
+  '霞',
+  '平',
+  '刚',
+  '桂英',
+  '建华',
+  '志强',
+];
 
-const KPI = { coverageRate: 0.95, attendanceRate: 0.98, onPostRate: 0.9, onlineRate: 0.97, workOrderOnTimeRate: 0.95 };
+const KPI = {
+  coverageRate: 0.95,
+  attendanceRate: 0.98,
+  onPostRate: 0.9,
+  onlineRate: 0.97,
+  workOrderOnTimeRate: 0.95,
+};
 const RULES = [
-  { code: 'coverage-shortfall', description: '作业覆盖率低于目标，每低1个百分点扣分', points: 0.5, kpi: 'coverageRate', maxPerMonth: 20 },
-  { code: 'absence', description: '作业人员缺勤，每人次扣分', points: 0.2, kpi: 'attendanceRate', maxPerMonth: 15 },
-  { code: 'off-post', description: '离岗超过30分钟，每人次扣分', points: 0.2, kpi: 'onPostRate', maxPerMonth: 15 },
-  { code: 'vehicle-offline', description: '作业车辆未上线，每车次扣分', points: 0.3, kpi: 'onlineRate', maxPerMonth: 10 },
-  { code: 'overdue-order', description: '工单超时未结案（红牌），每单扣分', points: 1, kpi: 'workOrderOnTimeRate', maxPerMonth: 20 },
+  {
+    code: 'coverage-shortfall',
+    description: '作业覆盖率低于目标，每低1个百分点扣分',
+    points: 0.5,
+    kpi: 'coverageRate',
+    maxPerMonth: 20,
+  },
+  {
+    code: 'absence',
+    description: '作业人员缺勤，每人次扣分',
+    points: 0.2,
+    kpi: 'attendanceRate',
+    maxPerMonth: 15,
+  },
+  {
+    code: 'off-post',
+    description: '离岗超过30分钟，每人次扣分',
+    points: 0.2,
+    kpi: 'onPostRate',
+    maxPerMonth: 15,
+  },
+  {
+    code: 'vehicle-offline',
+    description: '作业车辆未上线，每车次扣分',
+    points: 0.3,
+    kpi: 'onlineRate',
+    maxPerMonth: 10,
+  },
+  {
+    code: 'overdue-order',
+    description: '工单超时未结案（红牌），每单扣分',
+    points: 1,
+    kpi: 'workOrderOnTimeRate',
+    maxPerMonth: 20,
+  },
 ];
 
 export function buildDemo(): DemoData {
@@ -120,10 +208,46 @@ export function buildDemo(): DemoData {
     { _id: 'ag-jingtai', code: 'jingtai', name: '景泰街道办事处', level: 'street' },
   ];
   const contractSpecs = [
-    { _id: 'ct-by-hw-01', code: 'BY-2025-HW-01', name: '白云区西北片区环卫保洁及垃圾分类服务', agency: 'ag-baiyun-cg', operator: 'op-yuncheng', lines: ['sanitation', 'waste_sorting'], q: 'nw' as const, street: '松洲街' },
-    { _id: 'ct-by-lh-02', code: 'BY-2025-LH-02', name: '白云区东北片区绿化养护服务', agency: 'ag-baiyun-cg', operator: 'op-lvhua', lines: ['greening'], q: 'ne' as const, street: '同德街' },
-    { _id: 'ct-jt-xc-03', code: 'JT-2025-XC-03', name: '景泰街综合巡查服务', agency: 'ag-jingtai', operator: 'op-lvhua', lines: ['patrol'], q: 'sw' as const, street: '景泰街西片' },
-    { _id: 'ct-jt-hw-04', code: 'JT-2025-HW-04', name: '景泰街环卫保洁及垃圾分类服务', agency: 'ag-jingtai', operator: 'op-yuncheng', lines: ['sanitation', 'waste_sorting'], q: 'se' as const, street: '景泰街东片' },
+    {
+      _id: 'ct-by-hw-01',
+      code: 'BY-2025-HW-01',
+      name: '白云区西北片区环卫保洁及垃圾分类服务',
+      agency: 'ag-baiyun-cg',
+      operator: 'op-yuncheng',
+      lines: ['sanitation', 'waste_sorting'],
+      q: 'nw' as const,
+      street: '松洲街',
+    },
+    {
+      _id: 'ct-by-lh-02',
+      code: 'BY-2025-LH-02',
+      name: '白云区东北片区绿化养护服务',
+      agency: 'ag-baiyun-cg',
+      operator: 'op-lvhua',
+      lines: ['greening'],
+      q: 'ne' as const,
+      street: '同德街',
+    },
+    {
+      _id: 'ct-jt-xc-03',
+      code: 'JT-2025-XC-03',
+      name: '景泰街综合巡查服务',
+      agency: 'ag-jingtai',
+      operator: 'op-lvhua',
+      lines: ['patrol'],
+      q: 'sw' as const,
+      street: '景泰街西片',
+    },
+    {
+      _id: 'ct-jt-hw-04',
+      code: 'JT-2025-HW-04',
+      name: '景泰街环卫保洁及垃圾分类服务',
+      agency: 'ag-jingtai',
+      operator: 'op-yuncheng',
+      lines: ['sanitation', 'waste_sorting'],
+      q: 'se' as const,
+      street: '景泰街东片',
+    },
   ];
   const contracts: D[] = contractSpecs.map((c) => ({
     _id: c._id,
@@ -148,7 +272,15 @@ export function buildDemo(): DemoData {
   const streetOf: Record<string, string> = {};
   const zone = (cid: string, id: string, name: string, level: string, box: Box, parentId?: string) => {
     const geometry = rect(box);
-    zones.push({ _id: id, ...tenant(cid), name, level, ...(parentId ? { parentId } : {}), geometry, areaM2: areaM2(geometry) });
+    zones.push({
+      _id: id,
+      ...tenant(cid),
+      name,
+      level,
+      ...(parentId ? { parentId } : {}),
+      geometry,
+      areaM2: areaM2(geometry),
+    });
   };
   contractSpecs.forEach((c, ci) => {
     const n = ci + 1;
@@ -182,23 +314,39 @@ export function buildDemo(): DemoData {
     for (let i = 0; i <= steps; i++) {
       const t = i / steps;
       const jitter = (rand() - 0.5) * 0.0003;
-      const along = dir === 'ew' ? b.w + 0.001 + t * (b.e - b.w - 0.002) : b.s + 0.001 + t * (b.n - b.s - 0.002);
+      const along =
+        dir === 'ew' ? b.w + 0.001 + t * (b.e - b.w - 0.002) : b.s + 0.001 + t * (b.n - b.s - 0.002);
       const across = (dir === 'ew' ? b.s : b.w) + 0.004 * (k + 1) + jitter;
       pts.push(dir === 'ew' ? [r6(along), r6(across)] : [r6(across), r6(along)]);
     }
     return { type: 'LineString', coordinates: pts };
   };
   let routeNo = 0;
-  const ROAD_NAMES = ['云城路', '机场路', '广园路', '三元里大道', '白云大道', '景泰直街', '松柏路', '远景路', '同和路', '沙太路'];
+  const ROAD_NAMES = [
+    '云城路',
+    '机场路',
+    '广园路',
+    '三元里大道',
+    '白云大道',
+    '景泰直街',
+    '松柏路',
+    '远景路',
+    '同和路',
+    '沙太路',
+  ];
   for (const c of contractSpecs) {
     routesOf[c._id] = [];
     const q = quadrants[c.q];
     const plan: { dir: 'ew' | 'ns'; k: number; line: string; op: string; passes: number }[] = [];
     if (c.lines.includes('sanitation')) {
-      for (let k = 0; k < 4; k++) plan.push({ dir: 'ew', k, line: 'sanitation', op: 'sweep', passes: k % 2 === 0 ? 2 : 1 });
-      for (let k = 0; k < 4; k++) plan.push({ dir: 'ns', k, line: 'sanitation', op: k < 2 ? 'sweep' : 'spray', passes: k < 2 ? 2 : 1 });
+      for (let k = 0; k < 4; k++)
+        plan.push({ dir: 'ew', k, line: 'sanitation', op: 'sweep', passes: k % 2 === 0 ? 2 : 1 });
+      for (let k = 0; k < 4; k++)
+        plan.push({ dir: 'ns', k, line: 'sanitation', op: k < 2 ? 'sweep' : 'spray', passes: k < 2 ? 2 : 1 });
     }
-    if (c.lines.includes('patrol')) for (let k = 0; k < 4; k++) plan.push({ dir: k % 2 ? 'ns' : 'ew', k, line: 'patrol', op: 'none', passes: 3 });
+    if (c.lines.includes('patrol'))
+      for (let k = 0; k < 4; k++)
+        plan.push({ dir: k % 2 ? 'ns' : 'ew', k, line: 'patrol', op: 'none', passes: 3 });
     for (const p of plan) {
       const id = `route-${String(++routeNo).padStart(2, '0')}`;
       const geometry = roadLine(q, p.dir, p.k);
@@ -262,8 +410,18 @@ export function buildDemo(): DemoData {
     ['ct-jt-hw-04', 'sanitation', 6],
     ['ct-jt-hw-04', 'waste_sorting', 2],
   ];
-  const LINE_ROLE: Record<string, string> = { sanitation: 'sweeper', waste_sorting: 'sorter', greening: 'gardener', patrol: 'patroller' };
-  const LINE_NAME: Record<string, string> = { sanitation: '保洁', waste_sorting: '分类督导', greening: '绿化', patrol: '巡查' };
+  const LINE_ROLE: Record<string, string> = {
+    sanitation: 'sweeper',
+    waste_sorting: 'sorter',
+    greening: 'gardener',
+    patrol: 'patroller',
+  };
+  const LINE_NAME: Record<string, string> = {
+    sanitation: '保洁',
+    waste_sorting: '分类督导',
+    greening: '绿化',
+    patrol: '巡查',
+  };
   const teamsOf: Record<string, string[]> = {};
   for (const [cid, line, count] of teamPlan) {
     teamsOf[cid] ??= [];
@@ -300,7 +458,14 @@ export function buildDemo(): DemoData {
     ['ct-jt-hw-04', 'washer', 4],
     ['ct-jt-hw-04', 'compactor_truck', 5],
   ];
-  const MODELS: Record<string, string> = { sweeper: '宇通 YTZ5180TSLE6 纯电动洗扫车', washer: '福龙马 FLM5180GQXD 清洗车', compactor_truck: '中联 ZBH5180ZYSDFE6 压缩式垃圾车', sprinkler: '程力 CLW5070GPS 绿化喷洒车', pickup: '五十铃 D-MAX 皮卡', patrol_car: '比亚迪 秦PLUS 巡查车' };
+  const MODELS: Record<string, string> = {
+    sweeper: '宇通 YTZ5180TSLE6 纯电动洗扫车',
+    washer: '福龙马 FLM5180GQXD 清洗车',
+    compactor_truck: '中联 ZBH5180ZYSDFE6 压缩式垃圾车',
+    sprinkler: '程力 CLW5070GPS 绿化喷洒车',
+    pickup: '五十铃 D-MAX 皮卡',
+    patrol_car: '比亚迪 秦PLUS 巡查车',
+  };
   for (const [cid, type, count] of fleet) {
     for (let i = 0; i < count; i++) {
       const no = vehicles.length + 1;
@@ -318,14 +483,54 @@ export function buildDemo(): DemoData {
 
   // Devices: a GPS terminal in every vehicle, a badge on every worker.
   const devices: DemoData['devices'] = [
-    ...vehicles.map((v, i) => ({ _id: `veh-${String(i + 1).padStart(4, '0')}`, kind: 'gps' as const, contractId: v.contractId, operatorId: v.operatorId, agencyId: v.agencyId, vehicleId: v._id, label: `GPS ${v.plate}` })),
-    ...workers.map((w, i) => ({ _id: `bdg-${String(i + 1).padStart(4, '0')}`, kind: 'badge' as const, contractId: w.contractId, operatorId: w.operatorId, agencyId: w.agencyId, workerId: w._id, label: `工牌 ${w.employeeNo}` })),
+    ...vehicles.map((v, i) => ({
+      _id: `veh-${String(i + 1).padStart(4, '0')}`,
+      kind: 'gps' as const,
+      contractId: v.contractId,
+      operatorId: v.operatorId,
+      agencyId: v.agencyId,
+      vehicleId: v._id,
+      label: `GPS ${v.plate}`,
+    })),
+    ...workers.map((w, i) => ({
+      _id: `bdg-${String(i + 1).padStart(4, '0')}`,
+      kind: 'badge' as const,
+      contractId: w.contractId,
+      operatorId: w.operatorId,
+      agencyId: w.agencyId,
+      workerId: w._id,
+      label: `工牌 ${w.employeeNo}`,
+    })),
   ];
 
   // Shifts for the working week: teams on their grids, vehicles on their routes or zones.
   const shifts: D[] = [];
-  const shift = (cid: string, name: string, assigneeType: string, assigneeId: string, targetType: string, targetId: string, days: number[], start: string, end: string) =>
-    shifts.push({ _id: `shift-${String(shifts.length + 1).padStart(3, '0')}`, ...tenant(cid), name, assigneeType, assigneeId, targetType, targetId, days, start, end, validFrom: DEMO_START, validTo: DEMO_END, graceMinutes: 10 });
+  const shift = (
+    cid: string,
+    name: string,
+    assigneeType: string,
+    assigneeId: string,
+    targetType: string,
+    targetId: string,
+    days: number[],
+    start: string,
+    end: string,
+  ) =>
+    shifts.push({
+      _id: `shift-${String(shifts.length + 1).padStart(3, '0')}`,
+      ...tenant(cid),
+      name,
+      assigneeType,
+      assigneeId,
+      targetType,
+      targetId,
+      days,
+      start,
+      end,
+      validFrom: DEMO_START,
+      validTo: DEMO_END,
+      graceMinutes: 10,
+    });
   const WEEK = [1, 2, 3, 4, 5, 6];
   const ALL_WEEK = [1, 2, 3, 4, 5, 6, 7];
   for (const t of teams) {
@@ -333,7 +538,17 @@ export function buildDemo(): DemoData {
     const grids = gridsOf[cid];
     const i = teamsOf[cid].indexOf(t._id);
     const early = i % 2 === 0;
-    shift(cid, `${t.name}${early ? '早班' : '午班'}`, 'team', t._id, 'zone', grids[i % grids.length].id, t.serviceLine === 'patrol' ? ALL_WEEK : WEEK, early ? '06:00' : '14:00', early ? '14:00' : '22:00');
+    shift(
+      cid,
+      `${t.name}${early ? '早班' : '午班'}`,
+      'team',
+      t._id,
+      'zone',
+      grids[i % grids.length].id,
+      t.serviceLine === 'patrol' ? ALL_WEEK : WEEK,
+      early ? '06:00' : '14:00',
+      early ? '14:00' : '22:00',
+    );
   }
   for (const v of vehicles) {
     const cid = String(v.contractId);
@@ -341,34 +556,102 @@ export function buildDemo(): DemoData {
     const i = vehicles.filter((x) => x.contractId === cid).indexOf(v);
     const label = `${v.plate}`;
     if ((v.type === 'sweeper' || v.type === 'washer' || v.type === 'patrol_car') && rs.length) {
-      const candidates = routes.filter((r) => r.contractId === cid && (v.type === 'washer' ? r.requiredOperation === 'spray' : v.type === 'sweeper' ? r.requiredOperation === 'sweep' : true));
+      const candidates = routes.filter(
+        (r) =>
+          r.contractId === cid &&
+          (v.type === 'washer'
+            ? r.requiredOperation === 'spray'
+            : v.type === 'sweeper'
+              ? r.requiredOperation === 'sweep'
+              : true),
+      );
       const r = candidates[i % candidates.length];
       const night = v.type === 'washer';
-      shift(cid, `${label} ${night ? '夜间冲洗' : '作业'}`, 'vehicle', v._id, 'route', r._id, v.type === 'patrol_car' ? ALL_WEEK : WEEK, night ? '22:00' : '05:30', night ? '04:00' : '11:30');
+      shift(
+        cid,
+        `${label} ${night ? '夜间冲洗' : '作业'}`,
+        'vehicle',
+        v._id,
+        'route',
+        r._id,
+        v.type === 'patrol_car' ? ALL_WEEK : WEEK,
+        night ? '22:00' : '05:30',
+        night ? '04:00' : '11:30',
+      );
     } else {
       const grids = gridsOf[cid];
-      shift(cid, `${label} 作业`, 'vehicle', v._id, 'zone', v.type === 'compactor_truck' ? streetOf[cid] : grids[i % grids.length].id, WEEK, '07:00', '15:00');
+      shift(
+        cid,
+        `${label} 作业`,
+        'vehicle',
+        v._id,
+        'zone',
+        v.type === 'compactor_truck' ? streetOf[cid] : grids[i % grids.length].id,
+        WEEK,
+        '07:00',
+        '15:00',
+      );
     }
   }
 
   const users: DemoUser[] = [
-    { _id: 'user-admin', username: 'admin', displayName: '平台管理员', role: 'admin', password: demoPassword('admin'), tenant: 'platform' },
+    {
+      _id: 'user-admin',
+      username: 'admin',
+      displayName: '平台管理员',
+      role: 'admin',
+      password: demoPassword('admin'),
+      tenant: 'platform',
+    },
   ];
   for (const op of operators) {
     const prefix = op.code === 'yuncheng' ? 'yc' : 'lh';
-    for (const [role, label] of [['operator_manager', 'manager', '运营经理'], ['dispatcher', 'dispatcher', '调度员'], ['field_worker', 'worker', '一线员工']].map(([r, l, d]) => [r, `${l}|${d}`])) {
+    for (const [role, label] of [
+      ['operator_manager', 'manager', '运营经理'],
+      ['dispatcher', 'dispatcher', '调度员'],
+      ['field_worker', 'worker', '一线员工'],
+    ].map(([r, l, d]) => [r, `${l}|${d}`])) {
       const [suffix, name] = label.split('|');
       const username = `${prefix}.${suffix}`;
-      users.push({ _id: `user-${prefix}-${suffix}`, username, displayName: `${op.name} ${name}`, role: role as Role, operatorId: op._id, password: demoPassword(username), tenant: String(op.code) });
+      users.push({
+        _id: `user-${prefix}-${suffix}`,
+        username,
+        displayName: `${op.name} ${name}`,
+        role: role as Role,
+        operatorId: op._id,
+        password: demoPassword(username),
+        tenant: String(op.code),
+      });
     }
   }
   for (const ag of agencies) {
     const prefix = ag.code === 'baiyun-cg' ? 'bycg' : 'jt';
     const username = `${prefix}.reviewer`;
-    users.push({ _id: `user-${prefix}-reviewer`, username, displayName: `${ag.name} 考核员`, role: 'gov_reviewer', agencyId: ag._id, password: demoPassword(username), tenant: String(ag.code) });
+    users.push({
+      _id: `user-${prefix}-reviewer`,
+      username,
+      displayName: `${ag.name} 考核员`,
+      role: 'gov_reviewer',
+      agencyId: ag._id,
+      password: demoPassword(username),
+      tenant: String(ag.code),
+    });
   }
 
-  return { operators, agencies, contracts, zones, routes, sites, teams, vehicles, workers, devices, shifts, users };
+  return {
+    operators,
+    agencies,
+    contracts,
+    zones,
+    routes,
+    sites,
+    teams,
+    vehicles,
+    workers,
+    devices,
+    shifts,
+    users,
+  };
 }
 
 /** Zones, routes and sites as one GeoJSON FeatureCollection (for the simulator and the console). */
@@ -379,6 +662,10 @@ export function demoGeoJson(d: DemoData) {
   };
   return {
     type: 'FeatureCollection',
-    features: [...d.zones.map((z) => feature('zone', z)), ...d.routes.map((r) => feature('route', r)), ...d.sites.map((s) => feature('site', s))],
+    features: [
+      ...d.zones.map((z) => feature('zone', z)),
+      ...d.routes.map((r) => feature('route', r)),
+      ...d.sites.map((s) => feature('site', s)),
+    ],
   };
 }

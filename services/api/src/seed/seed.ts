@@ -28,7 +28,11 @@ const SEED_ACTOR = { id: 'seed', username: 'seed', role: 'admin' };
  * users keep their passwords. Parents are written before children (operators … shifts), so an interrupted run
  * leaves no dangling reference and the next run completes it. Each batch gets one audit entry per contract.
  */
-export async function seedDemo(db: Db, brokerSync: () => Promise<void>, opts: SeedOptions = {}): Promise<SeedResult> {
+export async function seedDemo(
+  db: Db,
+  brokerSync: () => Promise<void>,
+  opts: SeedOptions = {},
+): Promise<SeedResult> {
   await ensureIndexes(db);
   const data = buildDemo();
   const now = opts.now ?? new Date();
@@ -41,10 +45,14 @@ export async function seedDemo(db: Db, brokerSync: () => Promise<void>, opts: Se
     const ids = docs.map((d) => d._id as string);
     const have = new Set<string>();
     for (let i = 0; i < ids.length; i += 500) {
-      const found = await col.find({ _id: { $in: ids.slice(i, i + 500) } }, { projection: { _id: 1 } }).toArray();
+      const found = await col
+        .find({ _id: { $in: ids.slice(i, i + 500) } }, { projection: { _id: 1 } })
+        .toArray();
       found.forEach((f) => have.add(f._id));
     }
-    const missing: Record<string, unknown>[] = docs.filter((d) => !have.has(d._id as string)).map((d) => ({ ...d, createdAt: now, updatedAt: now, createdBy: 'seed', updatedBy: 'seed' }));
+    const missing: Record<string, unknown>[] = docs
+      .filter((d) => !have.has(d._id as string))
+      .map((d) => ({ ...d, createdAt: now, updatedAt: now, createdBy: 'seed', updatedBy: 'seed' }));
     existing[resource] = have.size;
     inserted[resource] = missing.length;
     return missing;
@@ -85,7 +93,9 @@ export async function seedDemo(db: Db, brokerSync: () => Promise<void>, opts: Se
   for (const [resource, collection, docs] of plain) {
     const missing = await insertMissing(resource, collection, docs);
     if (missing.length === 0) continue;
-    await db.collection(collection).insertMany(missing.map((d) => encodeDoc(d)) as never[], { ordered: true });
+    await db
+      .collection(collection)
+      .insertMany(missing.map((d) => encodeDoc(d)) as never[], { ordered: true });
     await auditBatch(resource, missing);
   }
 
@@ -93,14 +103,21 @@ export async function seedDemo(db: Db, brokerSync: () => Promise<void>, opts: Se
   // api's binding fields, in batches: FerretDB is very slow at the registry's one-upsert-per-device bulk. The
   // broker's files are regenerated once at the end.
   const key = opts.deviceKey ?? DEMO_DEVICE_KEY;
-  const creds = data.devices.map((d) => ({ deviceId: d._id, kind: d.kind, secret: demoDeviceSecret(d._id, key) }));
+  const creds = data.devices.map((d) => ({
+    deviceId: d._id,
+    kind: d.kind,
+    secret: demoDeviceSecret(d._id, key),
+  }));
   const secretOf = new Map(creds.map((c) => [c.deviceId, c.secret]));
   const missingDevices = await insertMissing('devices', COLLECTIONS.devices, data.devices);
   if (missingDevices.length < data.devices.length) {
     // A device that exists with another secret (rotated through the api) keeps it; the file says so.
     const stored = await db
       .collection<SecretHash & { _id: string }>(COLLECTIONS.devices)
-      .find({ _id: { $in: data.devices.map((d) => d._id) } }, { projection: { secretHash: 1, secretSalt: 1, iterations: 1 } })
+      .find(
+        { _id: { $in: data.devices.map((d) => d._id) } },
+        { projection: { secretHash: 1, secretSalt: 1, iterations: 1 } },
+      )
       .toArray();
     for (const s of stored) {
       const c = creds.find((x) => x.deviceId === s._id)!;
@@ -108,7 +125,9 @@ export async function seedDemo(db: Db, brokerSync: () => Promise<void>, opts: Se
     }
   }
   for (let i = 0; i < missingDevices.length; i += 100) {
-    const batch = missingDevices.slice(i, i + 100).map((d) => ({ ...d, enabled: true, ...hashSecret(secretOf.get(String(d._id))!) }));
+    const batch = missingDevices
+      .slice(i, i + 100)
+      .map((d) => ({ ...d, enabled: true, ...hashSecret(secretOf.get(String(d._id))!) }));
     await db.collection(COLLECTIONS.devices).insertMany(batch as never[], { ordered: true });
   }
   if (missingDevices.length) {
@@ -132,20 +151,39 @@ export async function seedDemo(db: Db, brokerSync: () => Promise<void>, opts: Se
       continue;
     }
     const { password, tenant: _tenant, ...rest } = u;
-    newUsers.push({ ...rest, disabled: false, passwordHash: await bcrypt.hash(password, opts.bcryptCost ?? 10), tokenVersion: 0, failedLogins: 0, lockedUntil: null, createdAt: now, updatedAt: now, createdBy: 'seed', updatedBy: 'seed' });
+    newUsers.push({
+      ...rest,
+      disabled: false,
+      passwordHash: await bcrypt.hash(password, opts.bcryptCost ?? 10),
+      tokenVersion: 0,
+      failedLogins: 0,
+      lockedUntil: null,
+      createdAt: now,
+      updatedAt: now,
+      createdBy: 'seed',
+      updatedBy: 'seed',
+    });
   }
   inserted.users = newUsers.length;
   existing.users = existingUsers;
   if (newUsers.length) {
     await users.insertMany(newUsers, { ordered: false });
-    await auditBatch('users', newUsers.map(({ passwordHash: _h, failedLogins: _f, lockedUntil: _l, tokenVersion: _t, ...u }) => u));
+    await auditBatch(
+      'users',
+      newUsers.map(({ passwordHash: _h, failedLogins: _f, lockedUntil: _l, tokenVersion: _t, ...u }) => u),
+    );
   }
 
   return {
     inserted,
     existing,
     devices: creds,
-    users: data.users.map((u) => ({ username: u.username, password: u.password, role: u.role, tenant: u.tenant })),
+    users: data.users.map((u) => ({
+      username: u.username,
+      password: u.password,
+      role: u.role,
+      tenant: u.tenant,
+    })),
     data,
   };
 }

@@ -30,7 +30,9 @@ async function main() {
   const p = profile('bench');
   await down('bench');
   rmSync(p.dataDir, { recursive: true, force: true });
-  log(`bench: starting the bench stack (FerretDB ${process.env.DWG_FERRETDB_BACKEND ?? 'sqlite'} backend, Redis, Mosquitto)`);
+  log(
+    `bench: starting the bench stack (FerretDB ${process.env.DWG_FERRETDB_BACKEND ?? 'sqlite'} backend, Redis, Mosquitto)`,
+  );
   await up({ profile: 'bench', services: false, log });
   const u = urls(p);
   const { client, db } = await connectMongo(u.MONGO_URL, 'bench');
@@ -40,12 +42,26 @@ async function main() {
     const creds = await provisionDevicesIn(
       'bench',
       db,
-      Array.from({ length: VEHICLES }, (_, i) => ({ deviceId: `bench-veh-${String(i).padStart(5, '0')}`, kind: 'gps' as const })),
+      Array.from({ length: VEHICLES }, (_, i) => ({
+        deviceId: `bench-veh-${String(i).padStart(5, '0')}`,
+        kind: 'gps' as const,
+      })),
     );
 
     // 1. End to end through broker, journal and ingest.
-    const ingest = await startService('ingest', { INSTANCE_ID: 'bench-ingest-0', INGEST_HTTP_PORT: String(p.ports.ingestHttp) }, 'bench');
-    const sim = new Simulator({ mqttUrl: u.MQTT_URL, credentials: creds, recordsPerDevice: perDevice, realTime: false, seed: 1, maxInflight: 1000 });
+    const ingest = await startService(
+      'ingest',
+      { INSTANCE_ID: 'bench-ingest-0', INGEST_HTTP_PORT: String(p.ports.ingestHttp) },
+      'bench',
+    );
+    const sim = new Simulator({
+      mqttUrl: u.MQTT_URL,
+      credentials: creds,
+      recordsPerDevice: perDevice,
+      realTime: false,
+      seed: 1,
+      maxInflight: 1000,
+    });
     const t0 = Date.now();
     const running = sim.run();
     const telemetry = db.collection(COLLECTIONS.telemetry);
@@ -61,7 +77,9 @@ async function main() {
       if (stored >= total) break;
       if (Date.now() - lastLog > 2000) {
         lastLog = Date.now();
-        log(`  e2e: ${stored}/${total} stored, journal ${m.journal}, ${Math.round(stored / ((Date.now() - t0) / 1000))}/s`);
+        log(
+          `  e2e: ${stored}/${total} stored, journal ${m.journal}, ${Math.round(stored / ((Date.now() - t0) / 1000))}/s`,
+        );
       }
       await sleep(100);
     }
@@ -72,36 +90,58 @@ async function main() {
     const latency = await metrics(p.ports.ingestHttp);
     await ingest.stop();
     const e2ePerS = total / (e2eMs / 1000);
-    log(`e2e: ${total} records in ${(e2eMs / 1000).toFixed(1)} s = ${Math.round(e2ePerS)}/s (sim acked ${summary.recordsPerSec}/s; max journal ${maxJournal})`);
+    log(
+      `e2e: ${total} records in ${(e2eMs / 1000).toFixed(1)} s = ${Math.round(e2ePerS)}/s (sim acked ${summary.recordsPerSec}/s; max journal ${maxJournal})`,
+    );
 
     // 2. Raw bulk insert of the same records into the same database.
     const docs = generate(perDevice, VEHICLES);
-    await db.collection('bench_raw').drop().catch(() => undefined);
+    await db
+      .collection('bench_raw')
+      .drop()
+      .catch(() => undefined);
     await ensureIndexes(db, { bench_raw: INDEXES[COLLECTIONS.telemetry] });
     const r0 = Date.now();
-    for (let i = 0; i < docs.length; i += 1000) await db.collection('bench_raw').insertMany(docs.slice(i, i + 1000), { ordered: false });
+    for (let i = 0; i < docs.length; i += 1000)
+      await db.collection('bench_raw').insertMany(docs.slice(i, i + 1000), { ordered: false });
     const rawPerS = docs.length / ((Date.now() - r0) / 1000);
     log(`raw insertMany: ${docs.length} records = ${Math.round(rawPerS)}/s`);
 
     // 3. Naive: decode and insertOne per record as messages arrive (QoS 1, acknowledged at once).
-    await db.collection('bench_naive').drop().catch(() => undefined);
+    await db
+      .collection('bench_naive')
+      .drop()
+      .catch(() => undefined);
     await ensureIndexes(db, { bench_naive: INDEXES[COLLECTIONS.telemetry] });
     const [sa] = serviceAccounts(p);
-    const naive = await mqtt.connectAsync(u.MQTT_URL, { username: sa.username, password: sa.password, clean: true });
+    const naive = await mqtt.connectAsync(u.MQTT_URL, {
+      username: sa.username,
+      password: sa.password,
+      clean: true,
+    });
     let naiveStored = 0;
     let chain = Promise.resolve();
     naive.on('message', (topic, payload) => {
       chain = chain.then(async () => {
         const d = decodeMessage(topic, payload, { receivedAt: new Date(), lateAfterMs: 60_000 });
         for (const pt of d.points) {
-          await db.collection('bench_naive').insertOne({ ...pt }).catch(() => undefined);
+          await db
+            .collection('bench_naive')
+            .insertOne({ ...pt })
+            .catch(() => undefined);
           naiveStored++;
         }
       });
     });
     await naive.subscribeAsync(ALL_DEVICE_TOPICS, { qos: 1 });
     const naiveDevices = 50;
-    const naiveSim = new Simulator({ mqttUrl: u.MQTT_URL, credentials: creds.slice(0, naiveDevices), recordsPerDevice: Math.ceil(NAIVE_SAMPLE / naiveDevices), realTime: false, seed: 2 });
+    const naiveSim = new Simulator({
+      mqttUrl: u.MQTT_URL,
+      credentials: creds.slice(0, naiveDevices),
+      recordsPerDevice: Math.ceil(NAIVE_SAMPLE / naiveDevices),
+      realTime: false,
+      seed: 2,
+    });
     const n0 = Date.now();
     const naiveSummary = await naiveSim.run();
     while (naiveStored < naiveSummary.expectedStored) await sleep(50);
@@ -135,10 +175,17 @@ function generate(perDevice: number, devices: number): TelemetryPoint[] {
   const out: TelemetryPoint[] = [];
   const start = Date.now() - perDevice * 5000;
   for (let d = 0; d < devices; d++) {
-    const model = createDeviceModel(world, { deviceId: `raw-veh-${d}`, kind: 'gps' }, d, { seed: 1, startTs: start, intervalMs: 5000 });
+    const model = createDeviceModel(world, { deviceId: `raw-veh-${d}`, kind: 'gps' }, d, {
+      seed: 1,
+      startTs: start,
+      intervalMs: 5000,
+    });
     for (let i = 0; i < perDevice; i++) {
       const rec = model.next({});
-      const decoded = decodeMessage(`dwg/v1/raw-veh-${d}/gps`, Buffer.from(JSON.stringify(rec)), { receivedAt: new Date(), lateAfterMs: 60_000 });
+      const decoded = decodeMessage(`dwg/v1/raw-veh-${d}/gps`, Buffer.from(JSON.stringify(rec)), {
+        receivedAt: new Date(),
+        lateAfterMs: 60_000,
+      });
       out.push(...decoded.points);
     }
   }
@@ -150,7 +197,9 @@ async function metrics(port: number): Promise<{ journal: number; stored: number;
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const journal = Number(/^dwg_ingest_journal_length (\d+)/m.exec(text)?.[1] ?? 0);
   const stored = Number(/^dwg_ingest_records_stored_total (\d+)/m.exec(text)?.[1] ?? 0);
-  const buckets = [...text.matchAll(/^dwg_ingest_latency_seconds_bucket\{le="([^"]+)"\} (\d+)/gm)].map((m) => ({ le: m[1], n: Number(m[2]) }));
+  const buckets = [...text.matchAll(/^dwg_ingest_latency_seconds_bucket\{le="([^"]+)"\} (\d+)/gm)].map(
+    (m) => ({ le: m[1], n: Number(m[2]) }),
+  );
   const count = buckets.find((b) => b.le === '+Inf')?.n ?? 0;
   const p99 = buckets.find((b) => b.n >= count * 0.99);
   return { journal, stored, p99Ms: p99 && p99.le !== '+Inf' ? Number(p99.le) * 1000 : -1 };

@@ -16,11 +16,21 @@ export class HealthController {
   async health() {
     const checks: Record<string, string> = {};
     await Promise.all([
-      this.mongo.db.command({ ping: 1 }).then(() => (checks.mongo = 'up'), () => (checks.mongo = 'down')),
-      this.ingest.redis.ping().then(() => (checks.redis = 'up'), () => (checks.redis = 'down')),
+      this.mongo.db.command({ ping: 1 }).then(
+        () => (checks.mongo = 'up'),
+        () => (checks.mongo = 'down'),
+      ),
+      this.ingest.redis.ping().then(
+        () => (checks.redis = 'up'),
+        () => (checks.redis = 'down'),
+      ),
     ]);
     const ok = Object.values(checks).every((v) => v === 'up');
-    const body = { status: ok ? 'ok' : 'error', checks, journalLength: this.ingest.journal.approximateLength };
+    const body = {
+      status: ok ? 'ok' : 'error',
+      checks,
+      journalLength: this.ingest.journal.approximateLength,
+    };
     if (!ok) throw new ServiceUnavailableException(body);
     return body;
   }

@@ -72,21 +72,20 @@ export class RedisJournal {
 
   /** Takes over entries that another (probably dead) consumer left unfinished. */
   async claimAbandoned(count: number): Promise<JournalEntry[]> {
-    const res = (await this.reader.callBuffer('XAUTOCLAIM', ...[
-      this.opts.key,
-      this.opts.group,
-      this.opts.consumer,
-      this.opts.claimIdleMs,
-      '0-0',
-      'COUNT',
-      count,
-    ])) as [Buffer, [Buffer, Buffer[] | null][]];
+    const res = (await this.reader.callBuffer(
+      'XAUTOCLAIM',
+      ...[this.opts.key, this.opts.group, this.opts.consumer, this.opts.claimIdleMs, '0-0', 'COUNT', count],
+    )) as [Buffer, [Buffer, Buffer[] | null][]];
     return parseEntries(res[1] ?? []);
   }
 
   async complete(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.reader.multi().xack(this.opts.key, this.opts.group, ...ids).xdel(this.opts.key, ...ids).exec();
+    await this.reader
+      .multi()
+      .xack(this.opts.key, this.opts.group, ...ids)
+      .xdel(this.opts.key, ...ids)
+      .exec();
     await this.refreshLength();
   }
 
@@ -106,8 +105,7 @@ export class RedisJournal {
     args.push('STREAMS', this.opts.key, from);
     // The reply shape is [[key, [[id, fields]]]] or null.
     const res = (await this.reader.callBuffer('XREADGROUP', ...args)) as
-      | [Buffer, [Buffer, Buffer[] | null][]][]
-      | null;
+      [Buffer, [Buffer, Buffer[] | null][]][] | null;
     if (!res || res.length === 0) return [];
     const raw = res[0][1];
     // An entry deleted while still pending comes back without fields: acknowledge it so it is not read forever.

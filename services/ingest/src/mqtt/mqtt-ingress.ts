@@ -79,7 +79,11 @@ export class MqttIngress {
     client.on('error', (e) => this.log.warn(`mqtt connection ${index}: ${e.message}`));
     return new Promise((resolve, reject) => {
       const onFirstError = (e: Error) => {
-        if ((e as { code?: number }).code === 4 || (e as { code?: number }).code === 5 || /Not authorized|Bad User/i.test(e.message)) {
+        if (
+          (e as { code?: number }).code === 4 ||
+          (e as { code?: number }).code === 5 ||
+          /Not authorized|Bad User/i.test(e.message)
+        ) {
           client.end(true);
           reject(new Error(`the broker refused ingest's credentials: ${e.message}`));
         }

@@ -3,7 +3,9 @@ import { hostname } from 'node:os';
 
 /** Connection settings every service shares; defaults match the local stack's development ports. */
 export class InfraConfig {
-  @Matches(/^mongodb(\+srv)?:\/\/.+\/[A-Za-z0-9_-]+/, { message: 'must be a mongodb:// URL that names a database' })
+  @Matches(/^mongodb(\+srv)?:\/\/.+\/[A-Za-z0-9_-]+/, {
+    message: 'must be a mongodb:// URL that names a database',
+  })
   MONGO_URL = 'mongodb://127.0.0.1:27117/dawuguan';
 
   @Matches(/^rediss?:\/\//, { message: 'must be a redis:// or rediss:// URL' })

@@ -33,7 +33,9 @@ describe('loadConfig', () => {
     }
     expect(err).toBeInstanceOf(ConfigError);
     expect(err?.message).toMatch(/WORKERS="many": .*WORKERS must be an integer number/);
-    expect(err?.message).toContain('MONGO_URL="postgres://x/y": must be a mongodb:// URL that names a database');
+    expect(err?.message).toContain(
+      'MONGO_URL="postgres://x/y": must be a mongodb:// URL that names a database',
+    );
     expect(err?.message).toContain('VERBOSE="yes"');
   });
 });

@@ -16,7 +16,18 @@ export function loadConfig<T extends object>(cls: new () => T, env: NodeJS.Proce
     if (v === undefined || v === '') continue;
     // The default's type says how to read the variable; a value that does not convert fails validation below.
     const d = raw[key];
-    raw[key] = typeof d === 'number' ? (/^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v) : typeof d === 'boolean' ? (v === 'true' ? true : v === 'false' ? false : v) : v;
+    raw[key] =
+      typeof d === 'number'
+        ? /^-?\d+(\.\d+)?$/.test(v.trim())
+          ? Number(v)
+          : v
+        : typeof d === 'boolean'
+          ? v === 'true'
+            ? true
+            : v === 'false'
+              ? false
+              : v
+          : v;
   }
   const instance = plainToInstance(cls, raw);
   const errors = validateSync(instance, { whitelist: true, forbidUnknownValues: false });
@@ -32,7 +43,10 @@ export function loadConfig<T extends object>(cls: new () => T, env: NodeJS.Proce
 }
 
 /** Loads config or exits with the validation message; used by every service's main(). */
-export function loadConfigOrExit<T extends object>(cls: new () => T, env: NodeJS.ProcessEnv = process.env): T {
+export function loadConfigOrExit<T extends object>(
+  cls: new () => T,
+  env: NodeJS.ProcessEnv = process.env,
+): T {
   try {
     return loadConfig(cls, env);
   } catch (e) {

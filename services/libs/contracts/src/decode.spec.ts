@@ -13,7 +13,14 @@ const gps = (over: Record<string, unknown> = {}) => ({
   ops: { sweep: true },
   ...over,
 });
-const badge = (over: Record<string, unknown> = {}) => ({ seq: 1, ts: now.getTime(), lat: 23.16, lng: 113.27, bat: 80, ...over });
+const badge = (over: Record<string, unknown> = {}) => ({
+  seq: 1,
+  ts: now.getTime(),
+  lat: 23.16,
+  lng: 113.27,
+  bat: 80,
+  ...over,
+});
 const msg = (body: unknown) => Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
 
 describe('decodeMessage (device protocol v1)', () => {
@@ -36,15 +43,25 @@ describe('decodeMessage (device protocol v1)', () => {
   });
 
   it('defaults a badge event to heartbeat and keeps clock-in, clock-out and SOS', () => {
-    const d = decodeMessage('dwg/v1/bdg-001/badge', msg([badge(), badge({ seq: 2, evt: 'in' }), badge({ seq: 3, evt: 'sos' })]), opts);
+    const d = decodeMessage(
+      'dwg/v1/bdg-001/badge',
+      msg([badge(), badge({ seq: 2, evt: 'in' }), badge({ seq: 3, evt: 'sos' })]),
+      opts,
+    );
     expect(d.points.map((p) => p.evt)).toEqual(['hb', 'in', 'sos']);
     expect(d.points[0].bat).toBe(80);
   });
 
   it('accepts an array upload and rejects only its bad records, with index and reason', () => {
-    const d = decodeMessage('dwg/v1/veh-001/gps', msg([gps({ seq: 1 }), gps({ seq: 2, lat: 91 }), gps({ seq: 3 })]), opts);
+    const d = decodeMessage(
+      'dwg/v1/veh-001/gps',
+      msg([gps({ seq: 1 }), gps({ seq: 2, lat: 91 }), gps({ seq: 3 })]),
+      opts,
+    );
     expect(d.points.map((p) => p.seq)).toEqual([1, 3]);
-    expect(d.rejections).toEqual([{ reason: 'lat must be a number from -90 to 90', index: 1, record: gps({ seq: 2, lat: 91 }) }]);
+    expect(d.rejections).toEqual([
+      { reason: 'lat must be a number from -90 to 90', index: 1, record: gps({ seq: 2, lat: 91 }) },
+    ]);
   });
 
   it.each([
@@ -77,12 +94,20 @@ describe('decodeMessage (device protocol v1)', () => {
   });
 
   it('accepts a ts up to 5 minutes ahead (clock skew) but not beyond', () => {
-    expect(decodeMessage('dwg/v1/veh-001/gps', msg(gps({ ts: now.getTime() + 299_000 })), opts).points).toHaveLength(1);
-    expect(decodeMessage('dwg/v1/veh-001/gps', msg(gps({ ts: now.getTime() + 301_000 })), opts).points).toHaveLength(0);
+    expect(
+      decodeMessage('dwg/v1/veh-001/gps', msg(gps({ ts: now.getTime() + 299_000 })), opts).points,
+    ).toHaveLength(1);
+    expect(
+      decodeMessage('dwg/v1/veh-001/gps', msg(gps({ ts: now.getTime() + 301_000 })), opts).points,
+    ).toHaveLength(0);
   });
 
   it('marks records older than the current window late and still accepts them', () => {
-    const d = decodeMessage('dwg/v1/veh-001/gps', msg([gps({ seq: 1, ts: now.getTime() - 61_000 }), gps({ seq: 2 })]), opts);
+    const d = decodeMessage(
+      'dwg/v1/veh-001/gps',
+      msg([gps({ seq: 1, ts: now.getTime() - 61_000 }), gps({ seq: 2 })]),
+      opts,
+    );
     expect(d.points.map((p) => p.late)).toEqual([true, false]);
   });
 
@@ -92,14 +117,22 @@ describe('decodeMessage (device protocol v1)', () => {
   });
 
   it('stores the same seq with another ts as another record (seq may wrap)', () => {
-    const d = decodeMessage('dwg/v1/veh-001/gps', msg([gps({ seq: 1 }), gps({ seq: 1, ts: now.getTime() - 5000 })]), opts);
+    const d = decodeMessage(
+      'dwg/v1/veh-001/gps',
+      msg([gps({ seq: 1 }), gps({ seq: 1, ts: now.getTime() - 5000 })]),
+      opts,
+    );
     expect(d.points).toHaveLength(2);
   });
 
   it.each([
     ['not JSON', '{"seq":1,', /^payload is not valid JSON: /],
     ['an empty array', '[]', /^payload is an empty array$/],
-    ['too many records', JSON.stringify(Array.from({ length: 501 }, (_, i) => gps({ seq: i }))), /^payload holds 501 records; the limit is 500$/],
+    [
+      'too many records',
+      JSON.stringify(Array.from({ length: 501 }, (_, i) => gps({ seq: i }))),
+      /^payload holds 501 records; the limit is 500$/,
+    ],
     ['over 256 KiB', 'x'.repeat(256 * 1024 + 1), /^payload is 262145 bytes; the limit is 262144$/],
   ])('rejects the whole message when it is %s', (_name, body, reason) => {
     const d = decodeMessage('dwg/v1/veh-001/gps', Buffer.from(body), opts);
@@ -114,14 +147,17 @@ describe('decodeMessage (device protocol v1)', () => {
     expect(d.rejections).toEqual([{ reason: 'record is not a JSON object', index: 1, record: 42 }]);
   });
 
-  it.each(['dwg/v1/veh-001', 'dwg/v2/veh-001/gps', 'dwg/v1/veh-001/temp', 'dwg/v1/a+b/gps', 'other/v1/veh-001/gps'])(
-    'rejects a message on topic %s',
-    (topic) => {
-      const d = decodeMessage(topic, msg(gps()), opts);
-      expect(d.deviceId).toBeNull();
-      expect(d.rejections[0].reason).toContain('is not dwg/v1/{deviceId}/{gps|badge|status}');
-    },
-  );
+  it.each([
+    'dwg/v1/veh-001',
+    'dwg/v2/veh-001/gps',
+    'dwg/v1/veh-001/temp',
+    'dwg/v1/a+b/gps',
+    'other/v1/veh-001/gps',
+  ])('rejects a message on topic %s', (topic) => {
+    const d = decodeMessage(topic, msg(gps()), opts);
+    expect(d.deviceId).toBeNull();
+    expect(d.rejections[0].reason).toContain('is not dwg/v1/{deviceId}/{gps|badge|status}');
+  });
 
   it.each([
     ['online', 'online'],

@@ -62,7 +62,10 @@ export function decodeMessage(topic: string, payload: Buffer, opts: DecodeOption
   const out: DecodedMessage = { deviceId: null, channel: null, points: [], status: null, rejections: [] };
   const parsed = parseTopic(topic);
   if (!parsed) {
-    out.rejections.push({ reason: `topic "${topic}" is not dwg/v1/{deviceId}/{gps|badge|status}`, index: null });
+    out.rejections.push({
+      reason: `topic "${topic}" is not dwg/v1/{deviceId}/{gps|badge|status}`,
+      index: null,
+    });
     return out;
   }
   out.deviceId = parsed.deviceId;
@@ -104,7 +107,10 @@ export function decodeMessage(topic: string, payload: Buffer, opts: DecodeOption
   const seen = new Set<string>();
   items.forEach((item, i) => {
     const index = isArray ? i : null;
-    const result = parsed.channel === 'gps' ? decodeGps(item, parsed.deviceId, opts) : decodeBadge(item, parsed.deviceId, opts);
+    const result =
+      parsed.channel === 'gps'
+        ? decodeGps(item, parsed.deviceId, opts)
+        : decodeBadge(item, parsed.deviceId, opts);
     if (typeof result === 'string') {
       out.rejections.push({ reason: result, index, record: item });
       return;
@@ -131,7 +137,12 @@ function decodeStatus(text: string): DeviceStatus | null {
 }
 
 /** Checks the fields common to both record kinds; returns a reason string on the first problem. */
-function decodeCommon(item: unknown, deviceId: string, kind: DeviceKind, opts: DecodeOptions): TelemetryPoint | string {
+function decodeCommon(
+  item: unknown,
+  deviceId: string,
+  kind: DeviceKind,
+  opts: DecodeOptions,
+): TelemetryPoint | string {
   if (typeof item !== 'object' || item === null || Array.isArray(item)) return 'record is not a JSON object';
   const r = item as Record<string, unknown>;
   if (!isInt(r.seq) || r.seq < 0 || r.seq > PROTOCOL_LIMITS.maxSeq)
@@ -139,7 +150,8 @@ function decodeCommon(item: unknown, deviceId: string, kind: DeviceKind, opts: D
   if (!isInt(r.ts)) return 'ts must be an integer (epoch milliseconds, UTC)';
   if (r.ts < MIN_TS) return `ts ${r.ts} is before 2015-01-01: the device clock is not set`;
   const skew = r.ts - opts.receivedAt.getTime();
-  if (skew > PROTOCOL_LIMITS.maxFutureSkewMs) return `ts is ${Math.round(skew / 1000)} s in the future (limit 300 s)`;
+  if (skew > PROTOCOL_LIMITS.maxFutureSkewMs)
+    return `ts is ${Math.round(skew / 1000)} s in the future (limit 300 s)`;
   if (!isNum(r.lat) || r.lat < -90 || r.lat > 90) return 'lat must be a number from -90 to 90';
   if (!isNum(r.lng) || r.lng < -180 || r.lng > 180) return 'lng must be a number from -180 to 180';
   if (r.lat === 0 && r.lng === 0) return 'coordinates 0,0: the receiver has no fix';
@@ -195,7 +207,8 @@ function decodeBadge(item: unknown, deviceId: string, opts: DecodeOptions): Tele
     point.bat = r.bat;
   }
   if (r.evt === undefined) point.evt = 'hb';
-  else if (typeof r.evt === 'string' && (BADGE_EVENTS as readonly string[]).includes(r.evt)) point.evt = r.evt as BadgeEvent;
+  else if (typeof r.evt === 'string' && (BADGE_EVENTS as readonly string[]).includes(r.evt))
+    point.evt = r.evt as BadgeEvent;
   else return `evt must be one of ${BADGE_EVENTS.join(', ')}`;
   return point;
 }

@@ -56,7 +56,12 @@ export class MosquittoFileAuth implements BrokerAuthSync {
     }
     for await (const d of this.registry().enabledCursor()) {
       pw.push(mosquittoPasswordLine(d._id, d));
-      acl.push(`user ${d._id}`, `topic write ${topicFor(d._id, d.kind)}`, `topic write ${topicFor(d._id, 'status')}`, '');
+      acl.push(
+        `user ${d._id}`,
+        `topic write ${topicFor(d._id, d.kind)}`,
+        `topic write ${topicFor(d._id, 'status')}`,
+        '',
+      );
     }
     await atomicWrite(this.opts.passwordFile, pw.join('\n') + '\n');
     await atomicWrite(this.opts.aclFile, acl.join('\n') + '\n');

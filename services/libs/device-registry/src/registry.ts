@@ -39,13 +39,17 @@ export class DeviceRegistry {
 
   static validate(deviceId: string, kind: string): void {
     if (!DEVICE_ID_PATTERN.test(deviceId))
-      throw new DeviceRegistryError(`device id "${deviceId}" must be 3-64 characters of A-Z, a-z, 0-9, _ or -`);
+      throw new DeviceRegistryError(
+        `device id "${deviceId}" must be 3-64 characters of A-Z, a-z, 0-9, _ or -`,
+      );
     if (!(DEVICE_KINDS as readonly string[]).includes(kind))
       throw new DeviceRegistryError(`device kind "${kind}" must be one of ${DEVICE_KINDS.join(', ')}`);
   }
 
   /** Registers devices (or re-issues their secrets when they exist) and returns each plain secret once. */
-  async provision(devices: { deviceId: string; kind: DeviceKind; secret?: string }[]): Promise<IssuedCredential[]> {
+  async provision(
+    devices: { deviceId: string; kind: DeviceKind; secret?: string }[],
+  ): Promise<IssuedCredential[]> {
     const now = new Date();
     const issued: IssuedCredential[] = [];
     const ops = devices.map((d) => {
@@ -63,7 +67,8 @@ export class DeviceRegistry {
         },
       };
     });
-    for (let i = 0; i < ops.length; i += 500) await this.col.bulkWrite(ops.slice(i, i + 500), { ordered: false });
+    for (let i = 0; i < ops.length; i += 500)
+      await this.col.bulkWrite(ops.slice(i, i + 500), { ordered: false });
     await this.brokerAuth?.sync();
     return issued;
   }

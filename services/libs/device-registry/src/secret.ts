@@ -18,7 +18,11 @@ export function generateSecret(): string {
   return randomBytes(18).toString('base64url');
 }
 
-export function hashSecret(secret: string, salt = randomBytes(6).toString('hex'), iterations = HASH_ITERATIONS): SecretHash {
+export function hashSecret(
+  secret: string,
+  salt = randomBytes(6).toString('hex'),
+  iterations = HASH_ITERATIONS,
+): SecretHash {
   const hash = pbkdf2Sync(secret, Buffer.from(salt, 'utf8'), iterations, KEY_LEN, 'sha512');
   return { secretHash: hash.toString('hex'), secretSalt: salt, iterations };
 }

@@ -42,7 +42,10 @@ export const INDEXES: Record<string, IndexDescription[]> = {
     // Track playback and evidence windows read one device over a time range.
     { key: { deviceId: 1, ts: 1 }, name: 'device_ts' },
   ],
-  [COLLECTIONS.deadLetters]: [{ key: { receivedAt: 1 }, name: 'received_at' }, { key: { deviceId: 1 }, name: 'device' }],
+  [COLLECTIONS.deadLetters]: [
+    { key: { receivedAt: 1 }, name: 'received_at' },
+    { key: { deviceId: 1 }, name: 'device' },
+  ],
   [COLLECTIONS.deviceState]: [{ key: { kind: 1 }, name: 'kind' }],
   [COLLECTIONS.devices]: [
     { key: { kind: 1, enabled: 1 }, name: 'kind_enabled' },
@@ -64,7 +67,10 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   [COLLECTIONS.sites]: tenantIndexes(),
   [COLLECTIONS.vehicles]: [{ key: { plate: 1 }, name: 'plate', unique: true }, ...tenantIndexes()],
   [COLLECTIONS.teams]: tenantIndexes(),
-  [COLLECTIONS.workers]: [{ key: { contractId: 1, employeeNo: 1 }, name: 'contract_employee_no', unique: true }, ...tenantIndexes()],
+  [COLLECTIONS.workers]: [
+    { key: { contractId: 1, employeeNo: 1 }, name: 'contract_employee_no', unique: true },
+    ...tenantIndexes(),
+  ],
   [COLLECTIONS.shifts]: tenantIndexes(),
   [COLLECTIONS.users]: [
     { key: { username: 1 }, name: 'username', unique: true },
@@ -81,7 +87,10 @@ export const INDEXES: Record<string, IndexDescription[]> = {
 };
 
 /** Idempotent. One index per command: FerretDB v1.24 panics on a createIndexes of several that already exist. */
-export async function ensureIndexes(db: Db, indexes: Record<string, IndexDescription[]> = INDEXES): Promise<void> {
+export async function ensureIndexes(
+  db: Db,
+  indexes: Record<string, IndexDescription[]> = INDEXES,
+): Promise<void> {
   for (const [name, specs] of Object.entries(indexes)) {
     for (const spec of specs) await db.collection(name).createIndexes([spec]);
   }

@@ -47,14 +47,13 @@ export async function provisionDevices(
   profileName = 'test',
 ): Promise<{ registry: DeviceRegistry; credentials: IssuedCredential[] }> {
   const p = profile(profileName);
-  let registry: DeviceRegistry;
-  const auth = new MosquittoFileAuth(() => registry, {
+  const auth: MosquittoFileAuth = new MosquittoFileAuth((): DeviceRegistry => registry, {
     passwordFile: mosquittoFiles(p).passwd,
     aclFile: mosquittoFiles(p).acl,
     pidFile: mosquittoFiles(p).pid,
     serviceAccounts: serviceAccounts(p),
   });
-  registry = new DeviceRegistry(db, auth);
+  const registry: DeviceRegistry = new DeviceRegistry(db, auth);
   const credentials = await registry.provision(devices);
   await sleep(300); // Mosquitto applies the reload asynchronously after SIGHUP
   return { registry, credentials };
@@ -69,7 +68,11 @@ export async function provisionDevicesIn(
   return (await provisionDevices(db, devices, profileName)).credentials;
 }
 
-export async function waitUntil<T>(what: string, fn: () => Promise<T | false | null | undefined>, timeoutMs = 30_000): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  fn: () => Promise<T | false | null | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -81,7 +84,9 @@ export async function waitUntil<T>(what: string, fn: () => Promise<T | false | n
     }
     await sleep(100);
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`,
+  );
 }
 
 export interface RunningService {
@@ -107,7 +112,15 @@ export async function startService(
   const p = profile(profileName);
   const child = spawn(process.execPath, [join(REPO_ROOT, 'services', name, 'dist', 'main.js')], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...serviceEnv(p), INGEST_HTTP_PORT: '0', WORKER_HTTP_PORT: '0', API_PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: {
+      ...process.env,
+      ...serviceEnv(p),
+      INGEST_HTTP_PORT: '0',
+      WORKER_HTTP_PORT: '0',
+      API_PORT: '0',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];

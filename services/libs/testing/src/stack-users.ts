@@ -11,7 +11,7 @@ function usersDir(): string {
 }
 
 export function otherLiveUsers(): number[] {
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = readdirSync(usersDir());
   } catch {

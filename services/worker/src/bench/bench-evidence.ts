@@ -15,7 +15,15 @@ import type { BadgeRecord, GpsRecord, TelemetryPoint } from '@dwg/contracts';
 import { buildWorld, createDeviceModel, routeCoords, type DeviceModel } from '@dwg/device-sim';
 import { down, up } from '@dwg/local-stack';
 import { COLLECTIONS, connectMongo, ensureIndexes } from '@dwg/persistence';
-import { applyDelta, compileTask, evaluate, TaskIndex, type EvidenceDoc, type EvidenceTask, type Operation } from '../evidence';
+import {
+  applyDelta,
+  compileTask,
+  evaluate,
+  TaskIndex,
+  type EvidenceDoc,
+  type EvidenceTask,
+  type Operation,
+} from '../evidence';
 import { encodePoints, type TelemetryBatchStoredWithPoints } from '../jobs/points-codec';
 import { WORKER_COLLECTIONS, WORKER_INDEXES } from '../persistence/collections';
 import { EvidenceRepository } from '../persistence/evidence.repository';
@@ -56,22 +64,49 @@ function generate(): Generated {
   const OPS: Record<string, Operation> = { sweeper: 'sweep', washer: 'spray' };
   for (let i = 0; i < VEHICLES; i++) {
     const deviceId = `bench-veh-${String(i).padStart(4, '0')}`;
-    models.push(createDeviceModel(world, { deviceId, kind: 'gps' }, i, { seed: 42, startTs: start, intervalMs: 5000 }));
+    models.push(
+      createDeviceModel(world, { deviceId, kind: 'gps' }, i, { seed: 42, startTs: start, intervalMs: 5000 }),
+    );
     const route = world.routes[i % world.routes.length];
     const base = { day, windowStart: start, windowEnd: end, subjects: [deviceId] };
     if (route.vehicleType === 'refuse') {
-      const sites = route.legs.filter((l) => l.ops).map((l, k) => ({ id: `${route.id}-bin-${k}`, at: l.coords[0] }));
+      const sites = route.legs
+        .filter((l) => l.ops)
+        .map((l, k) => ({ id: `${route.id}-bin-${k}`, at: l.coords[0] }));
       tasks.push({ ...base, id: `collect-${deviceId}`, spec: { type: 'sites', sites, requireLift: true } });
     } else {
-      tasks.push({ ...base, id: `route-${deviceId}`, spec: { type: 'route', routeId: route.id, line: routeCoords(route), operation: OPS[route.vehicleType], passes: route.passes } });
+      tasks.push({
+        ...base,
+        id: `route-${deviceId}`,
+        spec: {
+          type: 'route',
+          routeId: route.id,
+          line: routeCoords(route),
+          operation: OPS[route.vehicleType],
+          passes: route.passes,
+        },
+      });
     }
     tasks.push({ ...base, id: `online-${deviceId}`, spec: { type: 'online' } });
   }
   for (let i = 0; i < BADGES; i++) {
     const deviceId = `bench-bdg-${String(i).padStart(4, '0')}`;
-    models.push(createDeviceModel(world, { deviceId, kind: 'badge' }, i, { seed: 42, startTs: start, intervalMs: 30_000 }));
+    models.push(
+      createDeviceModel(world, { deviceId, kind: 'badge' }, i, {
+        seed: 42,
+        startTs: start,
+        intervalMs: 30_000,
+      }),
+    );
     const zone = world.zones[i % world.zones.length];
-    tasks.push({ id: `post-${deviceId}`, day, windowStart: start + 60_000, windowEnd: end, subjects: [deviceId], spec: { type: 'post', zone: [zone.ring] } });
+    tasks.push({
+      id: `post-${deviceId}`,
+      day,
+      windowStart: start + 60_000,
+      windowEnd: end,
+      subjects: [deviceId],
+      spec: { type: 'post', zone: [zone.ring] },
+    });
   }
   // Records in time order, as a live fleet sends them, cut into ingest-sized batches.
   const points: TelemetryPoint[] = [];
@@ -85,8 +120,21 @@ function generate(): Generated {
   return { tasks, batches };
 }
 
-function toPoint(deviceId: string, kind: 'gps' | 'badge', r: GpsRecord | BadgeRecord, receivedAt: number): TelemetryPoint {
-  const p: TelemetryPoint = { deviceId, kind, seq: r.seq, ts: new Date(r.ts), receivedAt: new Date(receivedAt + 300), loc: { type: 'Point', coordinates: [r.lng, r.lat] }, late: false };
+function toPoint(
+  deviceId: string,
+  kind: 'gps' | 'badge',
+  r: GpsRecord | BadgeRecord,
+  receivedAt: number,
+): TelemetryPoint {
+  const p: TelemetryPoint = {
+    deviceId,
+    kind,
+    seq: r.seq,
+    ts: new Date(r.ts),
+    receivedAt: new Date(receivedAt + 300),
+    loc: { type: 'Point', coordinates: [r.lng, r.lat] },
+    late: false,
+  };
   for (const k of ['acc', 'spd', 'hdg', 'ign', 'ops', 'bat', 'evt'] as const) {
     const v = (r as unknown as Record<string, unknown>)[k];
     if (v !== undefined) (p as unknown as Record<string, unknown>)[k] = v;
@@ -109,7 +157,10 @@ function eventFor(batch: TelemetryPoint[], i: number, storedAt: number): Telemet
     duplicates: 0,
     deadLetters: 0,
     late: 0,
-    byKind: { gps: batch.filter((p) => p.kind === 'gps').length, badge: batch.filter((p) => p.kind === 'badge').length },
+    byKind: {
+      gps: batch.filter((p) => p.kind === 'gps').length,
+      badge: batch.filter((p) => p.kind === 'badge').length,
+    },
     deviceIds: [...new Set(batch.map((p) => p.deviceId))],
     minTs: new Date(minTs).toISOString(),
     maxTs: new Date(maxTs).toISOString(),
@@ -148,10 +199,15 @@ async function evidencePath(db: Db, events: TelemetryBatchStoredWithPoints[], ar
 }
 
 async function main() {
-  log(`evidence benchmark: ${fmt(N)} records, ${VEHICLES} vehicles (5 s), ${BADGES} badges (30 s), batches of ${BATCH}, concurrency ${CONCURRENCY}`);
+  log(
+    `evidence benchmark: ${fmt(N)} records, ${VEHICLES} vehicles (5 s), ${BADGES} badges (30 s), batches of ${BATCH}, concurrency ${CONCURRENCY}`,
+  );
   const env = await up({ profile: 'bench', services: false, log: () => undefined });
   const dbName = `bench_evidence_${randomBytes(3).toString('hex')}`;
-  const { client, db } = await connectMongo(env.MONGO_URL.replace(/\/[^/]+$/, `/${dbName}`), 'bench-evidence');
+  const { client, db } = await connectMongo(
+    env.MONGO_URL.replace(/\/[^/]+$/, `/${dbName}`),
+    'bench-evidence',
+  );
   try {
     let t = performance.now();
     const { tasks, batches } = generate();
@@ -165,11 +221,22 @@ async function main() {
     const state = new Map<string, EvidenceDoc>();
     t = performance.now();
     for (const b of batches) {
-      const pts = b.map((p) => ({ deviceId: p.deviceId, ts: p.ts.getTime(), lng: p.loc.coordinates[0], lat: p.loc.coordinates[1], spd: p.spd, acc: p.acc, ops: p.ops, evt: p.evt }));
+      const pts = b.map((p) => ({
+        deviceId: p.deviceId,
+        ts: p.ts.getTime(),
+        lng: p.loc.coordinates[0],
+        lat: p.loc.coordinates[1],
+        spd: p.spd,
+        acc: p.acc,
+        ops: p.ops,
+        evt: p.evt,
+      }));
       for (const d of evaluate(index, pts)) state.set(d.taskId, applyDelta(state.get(d.taskId), d));
     }
     const domainMs = performance.now() - t;
-    log(`domain (in memory): compile ${tasks.length} tasks ${fmt(compileMs)} ms; ${fmt((records / domainMs) * 1000)} records/s`);
+    log(
+      `domain (in memory): compile ${tasks.length} tasks ${fmt(compileMs)} ms; ${fmt((records / domainMs) * 1000)} records/s`,
+    );
 
     // (2) Ingest baseline: the same records, same batches, raw unordered inserts with the telemetry indexes.
     await ensureIndexes(db);
@@ -177,7 +244,10 @@ async function main() {
     const arrivals: number[] = [];
     t = performance.now();
     for (const b of batches) {
-      await db.collection(COLLECTIONS.telemetry).insertMany(b.map((p) => ({ ...p })), { ordered: false });
+      await db.collection(COLLECTIONS.telemetry).insertMany(
+        b.map((p) => ({ ...p })),
+        { ordered: false },
+      );
       arrivals.push(performance.now() - t);
     }
     const ingestMs = performance.now() - t;
@@ -189,13 +259,19 @@ async function main() {
     const events = batches.map((b, i) => eventFor(b, i, Date.now()));
     const fast = await evidencePath(db, events, null);
     const evidencePerS = (records / fast.ms) * 1000;
-    log(`evidence path (unthrottled): ${fmt(evidencePerS)} records/s (${fmt(fast.ms)} ms; ${fast.writes} group writes, ${fmt(fast.writeMs / Math.max(1, fast.writes))} ms each)`);
+    log(
+      `evidence path (unthrottled): ${fmt(evidencePerS)} records/s (${fmt(fast.ms)} ms; ${fast.writes} group writes, ${fmt(fast.writeMs / Math.max(1, fast.writes))} ms each)`,
+    );
     const paced = await evidencePath(db, events, arrivals);
-    log(`evidence path (paced at the ingest rate): max lag ${fmt(paced.maxLag)} ms, mean ${fmt(paced.meanLag)} ms, ${paced.writes} group writes`);
+    log(
+      `evidence path (paced at the ingest rate): max lag ${fmt(paced.maxLag)} ms, mean ${fmt(paced.meanLag)} ms, ${paced.writes} group writes`,
+    );
 
     // Summaries as the minute job writes them, once for everything.
     t = performance.now();
-    const sum = await new Summarizer(new EvidenceRepository(db), new TaskSource(db, 60_000), 3_600_000).run(Date.now());
+    const sum = await new Summarizer(new EvidenceRepository(db), new TaskSource(db, 60_000), 3_600_000).run(
+      Date.now(),
+    );
     log(`summaries: ${sum.summarized} in ${fmt(performance.now() - t)} ms`);
 
     // Reading a batch back from telemetry (today's event, without records): what the proposed `points` field saves.
@@ -203,7 +279,9 @@ async function main() {
     t = performance.now();
     const sample = { ...events[Math.floor(events.length / 2)], points: undefined, batchId: 'unknown' };
     const back = await reader.forEvent(sample);
-    log(`read-back of one batch by deviceIds + ts range: ${back.length} records in ${fmt(performance.now() - t)} ms`);
+    log(
+      `read-back of one batch by deviceIds + ts range: ${back.length} records in ${fmt(performance.now() - t)} ms`,
+    );
 
     const result = {
       records,

@@ -35,7 +35,14 @@ export class DeltaBuilder {
   build(): EvidenceDelta {
     const add: Record<string, number[]> = {};
     for (const [k, s] of this.sets) add[k] = [...s];
-    return { taskId: this.taskId, day: this.day, type: this.type, add, min: Object.fromEntries(this.mins), max: Object.fromEntries(this.maxs) };
+    return {
+      taskId: this.taskId,
+      day: this.day,
+      type: this.type,
+      add,
+      min: Object.fromEntries(this.mins),
+      max: Object.fromEntries(this.maxs),
+    };
   }
 }
 
@@ -49,8 +56,10 @@ export function mergeDelta(into: EvidenceDelta, d: EvidenceDelta): EvidenceDelta
       for (const v of vals) if (!seen.has(v)) cur.push(v);
     }
   }
-  for (const [k, v] of Object.entries(d.min)) if (into.min[k] === undefined || v < into.min[k]) into.min[k] = v;
-  for (const [k, v] of Object.entries(d.max)) if (into.max[k] === undefined || v > into.max[k]) into.max[k] = v;
+  for (const [k, v] of Object.entries(d.min))
+    if (into.min[k] === undefined || v < into.min[k]) into.min[k] = v;
+  for (const [k, v] of Object.entries(d.max))
+    if (into.max[k] === undefined || v > into.max[k]) into.max[k] = v;
   return into;
 }
 
@@ -60,12 +69,18 @@ export function mergeDelta(into: EvidenceDelta, d: EvidenceDelta): EvidenceDelta
  * late correction without a database.
  */
 export function applyDelta(doc: EvidenceDoc | undefined, d: EvidenceDelta): EvidenceDoc {
-  const out: EvidenceDoc = doc ? structuredClone(doc) : { _id: d.taskId, taskId: d.taskId, day: d.day, type: d.type };
+  const out: EvidenceDoc = doc
+    ? structuredClone(doc)
+    : { _id: d.taskId, taskId: d.taskId, day: d.day, type: d.type };
   const o = out as unknown as Record<string, unknown>;
   for (const [path, vals] of Object.entries(d.add)) {
     const arr = (getPath(o, path) as number[] | undefined) ?? [];
     const seen = new Set(arr);
-    for (const v of vals) if (!seen.has(v)) (seen.add(v), arr.push(v));
+    for (const v of vals) {
+      if (seen.has(v)) continue;
+      seen.add(v);
+      arr.push(v);
+    }
     setPath(o, path, arr);
   }
   for (const [path, v] of Object.entries(d.min)) {

@@ -1,10 +1,28 @@
 import { DeltaBuilder } from './delta';
 import { resolveOptions } from './options';
 import { acceptAreaPoint, compileArea, summarizeArea, type AreaSummary, type CompiledArea } from './area';
-import { acceptOnlinePoint, compileOnline, summarizeOnline, type CompiledOnline, type OnlineSummary } from './online';
+import {
+  acceptOnlinePoint,
+  compileOnline,
+  summarizeOnline,
+  type CompiledOnline,
+  type OnlineSummary,
+} from './online';
 import { acceptPostPoint, compilePost, summarizePost, type CompiledPost, type PostSummary } from './post';
-import { acceptRoutePoint, compileRoute, summarizeRoute, type CompiledRoute, type RouteSummary } from './route-coverage';
-import { acceptSitePoint, compileSites, summarizeSites, type CompiledSites, type SitesSummary } from './sites';
+import {
+  acceptRoutePoint,
+  compileRoute,
+  summarizeRoute,
+  type CompiledRoute,
+  type RouteSummary,
+} from './route-coverage';
+import {
+  acceptSitePoint,
+  compileSites,
+  summarizeSites,
+  type CompiledSites,
+  type SitesSummary,
+} from './sites';
 import type {
   AreaSpec,
   EvidenceDelta,
@@ -48,7 +66,13 @@ export function compileTask(task: EvidenceTask, contractOptions?: EvidenceOption
       return { task: task as EvidenceTask<PostSpec>, kind: 'post', c, from: from - c.earlyMs, to };
     }
     case 'online':
-      return { task: task as EvidenceTask<OnlineSpec>, kind: 'online', c: compileOnline(task as EvidenceTask<OnlineSpec>, opts), from, to };
+      return {
+        task: task as EvidenceTask<OnlineSpec>,
+        kind: 'online',
+        c: compileOnline(task as EvidenceTask<OnlineSpec>, opts),
+        from,
+        to,
+      };
   }
 }
 

@@ -30,7 +30,11 @@ export interface OnlineSummary {
 }
 
 /** Online = reported at least once during the shift; offline once the shift ended without a record. */
-export function summarizeOnline(c: CompiledOnline, doc: EvidenceDoc | undefined, asOf: number): OnlineSummary {
+export function summarizeOnline(
+  c: CompiledOnline,
+  doc: EvidenceDoc | undefined,
+  asOf: number,
+): OnlineSummary {
   const n = doc?.slots?.length ?? 0;
   const until = Math.min(asOf, c.end);
   const elapsedSlots = Math.max(0, slotOf(until - 1, c.slotMs) - slotOf(c.start, c.slotMs) + 1);

@@ -27,7 +27,8 @@ export function resolveOptions(...layers: (EvidenceOptionsInput | undefined)[]):
       const target = out[key] as unknown as Record<string, unknown>;
       for (const [k, v] of Object.entries(over)) {
         if (v === undefined) continue;
-        target[k] = typeof v === 'object' && v !== null && !Array.isArray(v) ? { ...(target[k] as object), ...v } : v;
+        target[k] =
+          typeof v === 'object' && v !== null && !Array.isArray(v) ? { ...(target[k] as object), ...v } : v;
       }
     }
   }

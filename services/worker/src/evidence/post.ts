@@ -77,7 +77,13 @@ export function summarizePost(c: CompiledPost, doc: EvidenceDoc | undefined, asO
   const arrivedAt = arrivals.length ? Math.min(...arrivals) : null;
   const deadline = c.start + c.graceMs;
   const attendance: Attendance =
-    arrivedAt !== null ? (arrivedAt <= deadline ? 'on_time' : 'late') : asOf > deadline ? 'absent' : 'pending';
+    arrivedAt !== null
+      ? arrivedAt <= deadline
+        ? 'on_time'
+        : 'late'
+      : asOf > deadline
+        ? 'absent'
+        : 'pending';
 
   const until = Math.min(asOf, c.end);
   const insideSet = new Set(doc?.inside ?? []);

@@ -20,7 +20,11 @@ function task(spec: TaskSpec, subjects = ['bdg-1']): EvidenceTask {
   return { id: `task-${spec.type}`, day: '2026-01-05', windowStart: START, windowEnd: END, subjects, spec };
 }
 
-function run<S extends EvidenceSummary>(t: EvidenceTask, batches: EvidencePoint[][], asOf = END): { summary: S; doc?: EvidenceDoc } {
+function run<S extends EvidenceSummary>(
+  t: EvidenceTask,
+  batches: EvidencePoint[][],
+  asOf = END,
+): { summary: S; doc?: EvidenceDoc } {
   const c = compileTask(t);
   const index = new TaskIndex([c]);
   let doc: EvidenceDoc | undefined;
@@ -32,7 +36,9 @@ describe('worker attendance and on-post time', () => {
   const post = task({ type: 'post', zone });
 
   it('has the worker on time, on post and never off post when the badge stays inside', () => {
-    const { summary } = run<PostSummary>(post, [stay(inZone, START - 5 * MIN, 8 * 60 * MIN + 5 * MIN, 30_000)]);
+    const { summary } = run<PostSummary>(post, [
+      stay(inZone, START - 5 * MIN, 8 * 60 * MIN + 5 * MIN, 30_000),
+    ]);
     expect(summary.attendance).toBe('on_time');
     expect(summary.offPost).toEqual([]);
     expect(summary.onPostRate).toBeGreaterThanOrEqual(0.99);
@@ -62,7 +68,10 @@ describe('worker attendance and on-post time', () => {
   });
 
   it('finds the episode the same way when its records arrive late and out of order', () => {
-    const inside = [...stay(inZone, START, 60 * MIN, 30_000), ...stay(inZone, START + 80 * MIN, 400 * MIN, 30_000)];
+    const inside = [
+      ...stay(inZone, START, 60 * MIN, 30_000),
+      ...stay(inZone, START + 80 * MIN, 400 * MIN, 30_000),
+    ];
     const outside = stay(outOfZone, START + 60 * MIN, 20 * MIN, 30_000).reverse();
     const { summary } = run<PostSummary>(post, [inside, outside, inside]);
     expect(summary.offPost).toHaveLength(1);
@@ -74,7 +83,11 @@ describe('worker attendance and on-post time', () => {
     const late = run<PostSummary>(post, [stay(inZone, START + 25 * MIN, 30 * MIN, 30_000)]);
     expect(late.summary).toMatchObject({ attendance: 'late', arrivedAt: START + 25 * MIN });
     // A clock-in away from the post is not an arrival on post.
-    const elsewhere = run<PostSummary>(post, [stay(outOfZone, START - 5 * MIN, 1, 1, { evt: 'in' })], START + 30 * MIN);
+    const elsewhere = run<PostSummary>(
+      post,
+      [stay(outOfZone, START - 5 * MIN, 1, 1, { evt: 'in' })],
+      START + 30 * MIN,
+    );
     expect(elsewhere.summary.attendance).toBe('absent');
     expect(run<PostSummary>(post, [[]], START + 5 * MIN).summary.attendance).toBe('pending');
   });
@@ -82,19 +95,33 @@ describe('worker attendance and on-post time', () => {
 
 describe('checkpoint and collection-point visits', () => {
   const bin = offset(ORIGIN, 50, 0);
-  const collection = task({ type: 'sites', requireLift: true, sites: [{ id: 'bin-1', at: bin, radiusM: 15, dwellS: 20 }, { id: 'bin-2', at: offset(ORIGIN, 500, 0) }] }, ['veh-9']);
+  const collection = task(
+    {
+      type: 'sites',
+      requireLift: true,
+      sites: [
+        { id: 'bin-1', at: bin, radiusM: 15, dwellS: 20 },
+        { id: 'bin-2', at: offset(ORIGIN, 500, 0) },
+      ],
+    },
+    ['veh-9'],
+  );
   const truck = (at: typeof bin, t0: number, ms: number, lift: boolean) =>
     stay(at, t0, ms, 5000, { deviceId: 'veh-9', evt: undefined, ops: { lift } });
 
   it('counts a collection when the truck dwells near the point with the lift on', () => {
-    const { summary } = run<SitesSummary>(collection, [truck(offset(bin, 5, 3), START + 10 * MIN, 40_000, true)]);
+    const { summary } = run<SitesSummary>(collection, [
+      truck(offset(bin, 5, 3), START + 10 * MIN, 40_000, true),
+    ]);
     expect(summary.detail[0]).toMatchObject({ siteId: 'bin-1', visits: 1, done: true });
     expect(summary).toMatchObject({ sites: 2, sitesDone: 1, share: 0.5, done: false });
   });
 
   it('does not count it with the lift off, too far away, or passing by without dwelling', () => {
     expect(run<SitesSummary>(collection, [truck(bin, START, 60_000, false)]).summary.sitesDone).toBe(0);
-    expect(run<SitesSummary>(collection, [truck(offset(bin, 30, 0), START, 60_000, true)]).summary.sitesDone).toBe(0);
+    expect(
+      run<SitesSummary>(collection, [truck(offset(bin, 30, 0), START, 60_000, true)]).summary.sitesDone,
+    ).toBe(0);
     expect(run<SitesSummary>(collection, [truck(bin, START, 5000, true)]).summary.sitesDone).toBe(0);
   });
 
@@ -108,13 +135,19 @@ describe('area presence', () => {
   const area = task({ type: 'area', polygon: zone, minDurationMin: 30 });
 
   it('is done after 40 minutes inside, in two stays', () => {
-    const { summary } = run<AreaSummary>(area, [stay(inZone, START, 20 * MIN, 30_000), stay(inZone, START + 60 * MIN, 20 * MIN, 30_000)]);
+    const { summary } = run<AreaSummary>(area, [
+      stay(inZone, START, 20 * MIN, 30_000),
+      stay(inZone, START + 60 * MIN, 20 * MIN, 30_000),
+    ]);
     expect(summary.presentMs).toBe(40 * MIN);
     expect(summary.done).toBe(true);
   });
 
   it('is not done after 10 minutes inside, and time outside does not count', () => {
-    const { summary } = run<AreaSummary>(area, [stay(inZone, START, 10 * MIN, 30_000), stay(outOfZone, START + 10 * MIN, 60 * MIN, 30_000)]);
+    const { summary } = run<AreaSummary>(area, [
+      stay(inZone, START, 10 * MIN, 30_000),
+      stay(outOfZone, START + 10 * MIN, 60 * MIN, 30_000),
+    ]);
     expect(summary.presentMs).toBe(10 * MIN);
     expect(summary.done).toBe(false);
   });
@@ -124,7 +157,9 @@ describe('vehicle online', () => {
   const online = task({ type: 'online' }, ['veh-1']);
 
   it('is online once the vehicle reported during the shift', () => {
-    const { summary } = run<OnlineSummary>(online, [stay(ORIGIN, START + 60 * MIN, 60 * MIN, 5000, { deviceId: 'veh-1' })]);
+    const { summary } = run<OnlineSummary>(online, [
+      stay(ORIGIN, START + 60 * MIN, 60 * MIN, 5000, { deviceId: 'veh-1' }),
+    ]);
     expect(summary.status).toBe('online');
     expect(summary.reportingShare).toBeCloseTo(1 / 8, 2);
   });
@@ -138,8 +173,15 @@ describe('vehicle online', () => {
 
 describe('building blocks', () => {
   it('splits slots into runs at gaps larger than the limit, in any input order', () => {
-    expect(runs([7, 1, 2, 3, 10, 11], 3)).toEqual([[1, 3], [7, 11]]);
-    expect(runs([7, 1, 2, 3, 10, 11], 2)).toEqual([[1, 3], [7, 7], [10, 11]]);
+    expect(runs([7, 1, 2, 3, 10, 11], 3)).toEqual([
+      [1, 3],
+      [7, 11],
+    ]);
+    expect(runs([7, 1, 2, 3, 10, 11], 2)).toEqual([
+      [1, 3],
+      [7, 7],
+      [10, 11],
+    ]);
     expect(runs([], 2)).toEqual([]);
   });
 

@@ -46,7 +46,9 @@ describe('route coverage', () => {
   });
 
   it('covers nothing when the required operation is off', () => {
-    const { summary, doc } = run(routeTask(), [drive(line, 0, 1000, { t0: T0, extra: { ops: { sweep: false, spray: true } } })]);
+    const { summary, doc } = run(routeTask(), [
+      drive(line, 0, 1000, { t0: T0, extra: { ops: { sweep: false, spray: true } } }),
+    ]);
     expect(summary.coverage).toBe(0);
     expect(doc).toBeUndefined();
   });
@@ -94,7 +96,7 @@ describe('route coverage', () => {
     const r = compileRoute({ type: 'route', routeId: 'bent', line: bent, operation: null, passes: 1 }, opts);
     const chunks = lineChunk(lineString(bent), opts.coverage.cellM, { units: 'meters' }).features;
     let rnd = 7;
-    const next = () => ((rnd = (rnd * 16807) % 2147483647) / 2147483647);
+    const next = () => (rnd = (rnd * 16807) % 2147483647) / 2147483647;
     let compared = 0;
     for (let k = 0; k < 400; k++) {
       const [lng, lat] = offset(ORIGIN, next() * 560 - 20, next() * 440 - 20);

@@ -2,7 +2,14 @@ import { length, lineChunk, lineString } from '@turf/turf';
 import { LocalProjection, segDist2 } from './geo';
 import { runs } from './slots';
 import type { DeltaBuilder } from './delta';
-import type { EvidenceDoc, EvidenceOptions, EvidencePoint, EvidenceTask, Operation, RouteSpec } from './types';
+import type {
+  EvidenceDoc,
+  EvidenceOptions,
+  EvidencePoint,
+  EvidenceTask,
+  Operation,
+  RouteSpec,
+} from './types';
 
 const MINUTE = 60_000;
 
@@ -48,14 +55,19 @@ export function compileRoute(spec: RouteSpec, opts: EvidenceOptions): CompiledRo
     const coords = chunk.geometry.coordinates;
     cellLen[i] = length(chunk, { units: 'meters' });
     const xy = new Float64Array(coords.length * 2);
-    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    let minX = Infinity,
+      minY = Infinity,
+      maxX = -Infinity,
+      maxY = -Infinity;
     coords.forEach((c, j) => {
       const x = proj.x(c[0]);
       const y = proj.y(c[1]);
       xy[2 * j] = x;
       xy[2 * j + 1] = y;
-      minX = Math.min(minX, x); maxX = Math.max(maxX, x);
-      minY = Math.min(minY, y); maxY = Math.max(maxY, y);
+      minX = Math.min(minX, x);
+      maxX = Math.max(maxX, x);
+      minY = Math.min(minY, y);
+      maxY = Math.max(maxY, y);
     });
     cellXY.push(xy);
     for (let gx = Math.floor((minX - bufferM) / gridM); gx <= Math.floor((maxX + bufferM) / gridM); gx++) {
@@ -144,7 +156,8 @@ export interface RouteSummary {
 }
 
 /** Passes of one cell: runs of hit minutes separated by more than passGapMin. */
-export const passesOf = (minutes: number[] | undefined, passGapMin: number) => runs(minutes, passGapMin).length;
+export const passesOf = (minutes: number[] | undefined, passGapMin: number) =>
+  runs(minutes, passGapMin).length;
 
 export function summarizeRoute(r: CompiledRoute, doc: EvidenceDoc | undefined): RouteSummary {
   let coveredM = 0;

@@ -85,10 +85,24 @@ export interface SitesSummary {
 /** A visit is a run of in-radius slots (gaps up to maxGapS) lasting at least the site's dwell. */
 export function summarizeSites(c: CompiledSites, doc: EvidenceDoc | undefined): SitesSummary {
   const detail: SiteVisit[] = c.ids.map((siteId, i) => {
-    const qualifying = runs(doc?.sites?.[`s${i}`], c.maxGapSlots).filter(([a, b]) => (b - a + 1) * c.slotMs >= c.dwellMs[i]);
-    return { siteId, visits: qualifying.length, firstAt: qualifying.length ? qualifying[0][0] * c.slotMs : null, done: qualifying.length >= c.rounds };
+    const qualifying = runs(doc?.sites?.[`s${i}`], c.maxGapSlots).filter(
+      ([a, b]) => (b - a + 1) * c.slotMs >= c.dwellMs[i],
+    );
+    return {
+      siteId,
+      visits: qualifying.length,
+      firstAt: qualifying.length ? qualifying[0][0] * c.slotMs : null,
+      done: qualifying.length >= c.rounds,
+    };
   });
   const sitesDone = detail.filter((s) => s.done).length;
   const share = c.ids.length ? sitesDone / c.ids.length : 0;
-  return { type: 'sites', sites: c.ids.length, sitesDone, share: Math.round(share * 10000) / 10000, detail, done: sitesDone === c.ids.length };
+  return {
+    type: 'sites',
+    sites: c.ids.length,
+    sitesDone,
+    share: Math.round(share * 10000) / 10000,
+    detail,
+    done: sitesDone === c.ids.length,
+  };
 }

@@ -8,7 +8,8 @@ export const ORIGIN: LngLat = [113.27, 23.16];
 export function offset(from: LngLat, dx: number, dy: number): LngLat {
   const d = Math.hypot(dx, dy);
   if (d === 0) return from;
-  const c = destination(from, d, (Math.atan2(dx, dy) * 180) / Math.PI, { units: 'meters' }).geometry.coordinates;
+  const c = destination(from, d, (Math.atan2(dx, dy) * 180) / Math.PI, { units: 'meters' }).geometry
+    .coordinates;
   return [c[0], c[1]];
 }
 
@@ -34,14 +35,29 @@ export function drive(
   const out: EvidencePoint[] = [];
   for (let i = 0, m = fromM; dir > 0 ? m <= toM : m >= toM; i++, m += dir * stepM) {
     const [lng, lat] = along(f, m, { units: 'meters' }).geometry.coordinates;
-    out.push({ deviceId: opts.deviceId ?? 'veh-1', ts: opts.t0 + i * stepMs, lng, lat, spd: 8, ops: { sweep: true }, ...opts.extra });
+    out.push({
+      deviceId: opts.deviceId ?? 'veh-1',
+      ts: opts.t0 + i * stepMs,
+      lng,
+      lat,
+      spd: 8,
+      ops: { sweep: true },
+      ...opts.extra,
+    });
   }
   return out;
 }
 
 /** A badge standing at `at` from t0 for durationMs, one record every stepMs. */
-export function stay(at: LngLat, t0: number, durationMs: number, stepMs: number, extra: Partial<EvidencePoint> = {}): EvidencePoint[] {
+export function stay(
+  at: LngLat,
+  t0: number,
+  durationMs: number,
+  stepMs: number,
+  extra: Partial<EvidencePoint> = {},
+): EvidencePoint[] {
   const out: EvidencePoint[] = [];
-  for (let t = t0; t < t0 + durationMs; t += stepMs) out.push({ deviceId: 'bdg-1', ts: t, lng: at[0], lat: at[1], evt: 'hb', ...extra });
+  for (let t = t0; t < t0 + durationMs; t += stepMs)
+    out.push({ deviceId: 'bdg-1', ts: t, lng: at[0], lat: at[1], evt: 'hb', ...extra });
   return out;
 }

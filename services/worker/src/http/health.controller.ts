@@ -13,8 +13,14 @@ export class HealthController {
   async health() {
     const checks: Record<string, string> = {};
     await Promise.all([
-      this.core.mongo.db.command({ ping: 1 }).then(() => (checks.mongo = 'up'), () => (checks.mongo = 'down')),
-      this.core.redis.ping().then(() => (checks.redis = 'up'), () => (checks.redis = 'down')),
+      this.core.mongo.db.command({ ping: 1 }).then(
+        () => (checks.mongo = 'up'),
+        () => (checks.mongo = 'down'),
+      ),
+      this.core.redis.ping().then(
+        () => (checks.redis = 'up'),
+        () => (checks.redis = 'down'),
+      ),
     ]);
     const ok = Object.values(checks).every((v) => v === 'up');
     const body = { status: ok ? 'ok' : 'error', checks };

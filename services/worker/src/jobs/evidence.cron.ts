@@ -31,7 +31,10 @@ export class EvidenceCron {
         backoff: { type: 'exponential', delay: 2000 },
       });
     } catch (e) {
-      this.logger.warn({ err: e }, 'could not enqueue the evidence summary job; the next minute will cover it');
+      this.logger.warn(
+        { err: e },
+        'could not enqueue the evidence summary job; the next minute will cover it',
+      );
     }
   }
 }

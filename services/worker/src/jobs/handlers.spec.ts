@@ -15,7 +15,9 @@ describe('job handler check at start-up', () => {
 
   it('refuses, naming the queue and job, when a handler or a processor is missing', () => {
     expect(() => assertHandlers(CONSUMED_JOBS, [{ queue: 'telemetry', handlers: {} }])).toThrow(
-      new MissingHandlerError('no handler for job telemetry/batch-stored, evidence/summarize: refusing to start'),
+      new MissingHandlerError(
+        'no handler for job telemetry/batch-stored, evidence/summarize: refusing to start',
+      ),
     );
   });
 });

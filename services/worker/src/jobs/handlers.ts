@@ -11,13 +11,17 @@ export interface HandlesJobs {
 export class MissingHandlerError extends Error {}
 
 /** Throws, naming each queue/job pair without a handler (and each queue without a processor). */
-export function assertHandlers(consumed: Record<string, readonly string[]>, processors: readonly HandlesJobs[]): void {
+export function assertHandlers(
+  consumed: Record<string, readonly string[]>,
+  processors: readonly HandlesJobs[],
+): void {
   const missing: string[] = [];
   for (const [queue, jobs] of Object.entries(consumed)) {
     const p = processors.find((x) => x.queue === queue);
     for (const job of jobs) if (!p?.handlers[job]) missing.push(`${queue}/${job}`);
   }
-  if (missing.length) throw new MissingHandlerError(`no handler for job ${missing.join(', ')}: refusing to start`);
+  if (missing.length)
+    throw new MissingHandlerError(`no handler for job ${missing.join(', ')}: refusing to start`);
 }
 
 /** Runs the job's handler; an unknown name fails without retries (retrying cannot make a handler appear). */

@@ -36,7 +36,9 @@ export class EvidenceRepository {
    * Stores summaries, each only if the state has not changed since it was read (same rev): a writer that
    * changed it in between is followed by a later summary run, so a stale summary never overwrites a newer one.
    */
-  async writeSummaries(items: { id: string; rev: number; summary: unknown; asOf: number }[]): Promise<number> {
+  async writeSummaries(
+    items: { id: string; rev: number; summary: unknown; asOf: number }[],
+  ): Promise<number> {
     if (items.length === 0) return 0;
     const res = await this.col.bulkWrite(
       items.map((s) => ({

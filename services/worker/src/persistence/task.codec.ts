@@ -26,7 +26,8 @@ export function decodeNested(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(decodeNested);
   if (v && typeof v === 'object' && !(v instanceof Date)) {
     const o = v as Record<string, unknown>;
-    if (Array.isArray(o.nested) && Object.keys(o).length === 1) return (o as Nested).nested.map((x) => decodeNested(x.v));
+    if (Array.isArray(o.nested) && Object.keys(o).length === 1)
+      return (o as Nested).nested.map((x) => decodeNested(x.v));
     return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, decodeNested(x)]));
   }
   return v;

@@ -36,7 +36,12 @@ export class TaskSource {
   }
 
   async byIds(ids: string[]): Promise<Map<string, CompiledTask>> {
-    const docs = ids.length ? await this.db.collection<TaskDoc>(WORKER_COLLECTIONS.tasks).find({ _id: { $in: ids } }).toArray() : [];
+    const docs = ids.length
+      ? await this.db
+          .collection<TaskDoc>(WORKER_COLLECTIONS.tasks)
+          .find({ _id: { $in: ids } })
+          .toArray()
+      : [];
     return new Map(docs.map((d) => [d._id, this.compile(d)]));
   }
 

@@ -33,8 +33,15 @@ export class TelemetryReader {
   }
 }
 
-export function toEvidencePoint(d: Pick<TelemetryPoint, 'deviceId' | 'ts' | 'loc' | 'spd' | 'acc' | 'ops' | 'evt'>): EvidencePoint {
-  const p: EvidencePoint = { deviceId: d.deviceId, ts: d.ts.getTime(), lng: d.loc.coordinates[0], lat: d.loc.coordinates[1] };
+export function toEvidencePoint(
+  d: Pick<TelemetryPoint, 'deviceId' | 'ts' | 'loc' | 'spd' | 'acc' | 'ops' | 'evt'>,
+): EvidencePoint {
+  const p: EvidencePoint = {
+    deviceId: d.deviceId,
+    ts: d.ts.getTime(),
+    lng: d.loc.coordinates[0],
+    lat: d.loc.coordinates[1],
+  };
   if (d.spd !== undefined) p.spd = d.spd;
   if (d.acc !== undefined) p.acc = d.acc;
   if (d.ops) p.ops = d.ops;
@@ -48,7 +55,8 @@ export function toEvidencePoint(d: Pick<TelemetryPoint, 'deviceId' | 'ts' | 'loc
  * milliseconds of ingest's receivedAt on one host). Null when neither is known: then no receipt filter.
  */
 export function receivedWindow(e: TelemetryBatchStoredWithPoints, skewMs: number): [number, number] | null {
-  if (e.receivedFrom && e.receivedTo) return [Date.parse(e.receivedFrom) - skewMs, Date.parse(e.receivedTo) + skewMs];
+  if (e.receivedFrom && e.receivedTo)
+    return [Date.parse(e.receivedFrom) - skewMs, Date.parse(e.receivedTo) + skewMs];
   const m = /^(\d+)-\d+\.\.(\d+)-\d+$/.exec(e.batchId);
   if (!m) return null;
   const a = Number(m[1]);

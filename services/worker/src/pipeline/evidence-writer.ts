@@ -28,7 +28,10 @@ export class EvidenceWriter {
     for (const d of deltas) {
       const cur = this.pending.get(d.taskId);
       // Copies: the merge mutates, and the caller may keep its delta (e.g. for a retry).
-      this.pending.set(d.taskId, cur ? mergeDelta(cur, d) : mergeDelta({ ...d, add: {}, min: {}, max: {} }, d));
+      this.pending.set(
+        d.taskId,
+        cur ? mergeDelta(cur, d) : mergeDelta({ ...d, add: {}, min: {}, max: {} }, d),
+      );
     }
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
     if (!this.running) this.running = this.loop();

@@ -2,8 +2,23 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import type { LineString, Point, Polygon } from 'geojson';
 import { COLLECTIONS } from '@dwg/persistence';
-import { areaM2, lengthM, lineStringProblems, pointInside, pointProblems, polygonInside, polygonProblems } from '../../geo/geometry';
-import { OPERATIONS, SERVICE_LINES, SITE_KINDS, SITE_SERVICE_LINE, ZONE_LEVELS, type SiteKind } from '../model';
+import {
+  areaM2,
+  lengthM,
+  lineStringProblems,
+  pointInside,
+  pointProblems,
+  polygonInside,
+  polygonProblems,
+} from '../../geo/geometry';
+import {
+  OPERATIONS,
+  SERVICE_LINES,
+  SITE_KINDS,
+  SITE_SERVICE_LINE,
+  ZONE_LEVELS,
+  type SiteKind,
+} from '../model';
 import type { BuildContext, ResourceDef } from '../resource-def';
 import { failIf } from '../../common/domain-error';
 import { serviceLineProblems } from '../rules';
@@ -11,14 +26,30 @@ import { serviceLineProblems } from '../rules';
 const fail = failIf;
 const serviceLineProblem = (line: string, ctx: BuildContext) => serviceLineProblems(line, ctx.contract);
 
-const POLYGON_EXAMPLE = { type: 'Polygon', coordinates: [[[113.26, 23.15], [113.27, 23.15], [113.27, 23.16], [113.26, 23.16], [113.26, 23.15]]] };
+const POLYGON_EXAMPLE = {
+  type: 'Polygon',
+  coordinates: [
+    [
+      [113.26, 23.15],
+      [113.27, 23.15],
+      [113.27, 23.16],
+      [113.26, 23.16],
+      [113.26, 23.15],
+    ],
+  ],
+};
 
 export class ZoneDto {
   @ApiProperty() @IsString() contractId!: string;
   @ApiProperty() @IsString() @Length(1, 100) name!: string;
   @ApiProperty({ enum: ZONE_LEVELS }) @IsIn(ZONE_LEVELS) level!: string;
-  @ApiPropertyOptional({ description: 'zone one or more levels up, in the same contract' }) @IsOptional() @IsString() parentId?: string;
-  @ApiProperty({ description: 'GeoJSON Polygon, WGS-84 [lng, lat]', example: POLYGON_EXAMPLE }) @IsObject() geometry!: Polygon;
+  @ApiPropertyOptional({ description: 'zone one or more levels up, in the same contract' })
+  @IsOptional()
+  @IsString()
+  parentId?: string;
+  @ApiProperty({ description: 'GeoJSON Polygon, WGS-84 [lng, lat]', example: POLYGON_EXAMPLE })
+  @IsObject()
+  geometry!: Polygon;
 }
 export class ZoneUpdateDto extends PartialType(ZoneDto) {}
 
@@ -30,7 +61,11 @@ export const zones: ResourceDef<ZoneDto> = {
   updateDto: ZoneUpdateDto,
   contractScoped: true,
   computed: ['areaM2'],
-  list: { filters: { contractId: 'string', level: 'string', parentId: 'string', name: 'string' }, sortable: ['name', 'level', 'areaM2', 'createdAt'], search: ['name'] },
+  list: {
+    filters: { contractId: 'string', level: 'string', parentId: 'string', name: 'string' },
+    sortable: ['name', 'level', 'areaM2', 'createdAt'],
+    search: ['name'],
+  },
   async build(i, ctx) {
     fail(polygonProblems(i.geometry));
     if (i.parentId) {
@@ -38,10 +73,20 @@ export const zones: ResourceDef<ZoneDto> = {
       const parent = await ctx.sameContract(COLLECTIONS.zones, i.parentId, 'parentId', 'zone');
       const pl = ZONE_LEVELS.indexOf(parent.level as (typeof ZONE_LEVELS)[number]);
       const cl = ZONE_LEVELS.indexOf(i.level as (typeof ZONE_LEVELS)[number]);
-      if (pl >= cl) fail([`parentId: a ${i.level} zone cannot lie under a ${parent.level} zone (district > street > community > grid)`]);
-      if (!polygonInside(i.geometry, parent.geometry as Polygon)) fail([`geometry is not inside its parent zone "${parent._id}"`]);
+      if (pl >= cl)
+        fail([
+          `parentId: a ${i.level} zone cannot lie under a ${parent.level} zone (district > street > community > grid)`,
+        ]);
+      if (!polygonInside(i.geometry, parent.geometry as Polygon))
+        fail([`geometry is not inside its parent zone "${parent._id}"`]);
     }
-    return { name: i.name, level: i.level, parentId: i.parentId, geometry: i.geometry, areaM2: areaM2(i.geometry) };
+    return {
+      name: i.name,
+      level: i.level,
+      parentId: i.parentId,
+      geometry: i.geometry,
+      areaM2: areaM2(i.geometry),
+    };
   },
   referencedBy: [
     { collection: COLLECTIONS.zones, field: 'parentId', what: 'child zones' },
@@ -57,8 +102,19 @@ export class RouteDto {
   @ApiProperty({ enum: SERVICE_LINES }) @IsIn(SERVICE_LINES) serviceLine!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() zoneId?: string;
   @ApiProperty({ minimum: 1, maximum: 24 }) @IsInt() @Min(1) @Max(24) passesPerDay!: number;
-  @ApiProperty({ enum: OPERATIONS, description: 'equipment that must be on for a pass to count' }) @IsIn(OPERATIONS) requiredOperation!: string;
-  @ApiProperty({ description: 'GeoJSON LineString, WGS-84 [lng, lat]', example: { type: 'LineString', coordinates: [[113.26, 23.15], [113.27, 23.15]] } })
+  @ApiProperty({ enum: OPERATIONS, description: 'equipment that must be on for a pass to count' })
+  @IsIn(OPERATIONS)
+  requiredOperation!: string;
+  @ApiProperty({
+    description: 'GeoJSON LineString, WGS-84 [lng, lat]',
+    example: {
+      type: 'LineString',
+      coordinates: [
+        [113.26, 23.15],
+        [113.27, 23.15],
+      ],
+    },
+  })
   @IsObject()
   geometry!: LineString;
 }
@@ -73,7 +129,13 @@ export const routes: ResourceDef<RouteDto> = {
   contractScoped: true,
   computed: ['lengthM'],
   list: {
-    filters: { contractId: 'string', serviceLine: 'string', zoneId: 'string', requiredOperation: 'string', name: 'string' },
+    filters: {
+      contractId: 'string',
+      serviceLine: 'string',
+      zoneId: 'string',
+      requiredOperation: 'string',
+      name: 'string',
+    },
     sortable: ['name', 'serviceLine', 'passesPerDay', 'lengthM', 'createdAt'],
     search: ['name'],
   },
@@ -98,8 +160,15 @@ export class SiteDto {
   @ApiProperty() @IsString() @Length(1, 100) name!: string;
   @ApiProperty({ enum: SITE_KINDS }) @IsIn(SITE_KINDS) kind!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() zoneId?: string;
-  @ApiPropertyOptional({ description: 'collection points: bins to pick up per visit' }) @IsOptional() @IsInt() @Min(0) @Max(200) bins?: number;
-  @ApiProperty({ description: 'GeoJSON Point (collection point, checkpoint) or Polygon (green area)' }) @IsObject() geometry!: Point | Polygon;
+  @ApiPropertyOptional({ description: 'collection points: bins to pick up per visit' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(200)
+  bins?: number;
+  @ApiProperty({ description: 'GeoJSON Point (collection point, checkpoint) or Polygon (green area)' })
+  @IsObject()
+  geometry!: Point | Polygon;
 }
 export class SiteUpdateDto extends PartialType(SiteDto) {}
 
@@ -111,17 +180,40 @@ export const sites: ResourceDef<SiteDto> = {
   updateDto: SiteUpdateDto,
   contractScoped: true,
   computed: ['serviceLine', 'areaM2'],
-  list: { filters: { contractId: 'string', kind: 'string', zoneId: 'string', serviceLine: 'string', name: 'string' }, sortable: ['name', 'kind', 'createdAt'], search: ['name'] },
+  list: {
+    filters: {
+      contractId: 'string',
+      kind: 'string',
+      zoneId: 'string',
+      serviceLine: 'string',
+      name: 'string',
+    },
+    sortable: ['name', 'kind', 'createdAt'],
+    search: ['name'],
+  },
   async build(i, ctx) {
     const kind = i.kind as SiteKind;
     const serviceLine = SITE_SERVICE_LINE[kind];
     const isArea = kind === 'green_area';
-    fail([...(isArea ? polygonProblems(i.geometry) : pointProblems(i.geometry)), ...serviceLineProblem(serviceLine, ctx)]);
+    fail([
+      ...(isArea ? polygonProblems(i.geometry) : pointProblems(i.geometry)),
+      ...serviceLineProblem(serviceLine, ctx),
+    ]);
     if (i.zoneId) {
       const zone = await ctx.sameContract(COLLECTIONS.zones, i.zoneId, 'zoneId', 'zone');
-      const inside = isArea ? polygonInside(i.geometry as Polygon, zone.geometry as Polygon) : pointInside(i.geometry as Point, zone.geometry as Polygon);
+      const inside = isArea
+        ? polygonInside(i.geometry as Polygon, zone.geometry as Polygon)
+        : pointInside(i.geometry as Point, zone.geometry as Polygon);
       if (!inside) fail([`geometry is not inside zone "${zone._id}"`]);
     }
-    return { name: i.name, kind, serviceLine, zoneId: i.zoneId, bins: i.bins, geometry: i.geometry, areaM2: isArea ? areaM2(i.geometry as Polygon) : undefined };
+    return {
+      name: i.name,
+      kind,
+      serviceLine,
+      zoneId: i.zoneId,
+      bins: i.bins,
+      geometry: i.geometry,
+      areaM2: isArea ? areaM2(i.geometry as Polygon) : undefined,
+    };
   },
 };

@@ -39,7 +39,11 @@ export const operators: ResourceDef<OperatorDto> = {
   dto: OperatorDto,
   updateDto: OperatorUpdateDto,
   contractScoped: false,
-  list: { filters: { code: 'string', name: 'string' }, sortable: ['code', 'name', 'createdAt'], search: ['name', 'code'] },
+  list: {
+    filters: { code: 'string', name: 'string' },
+    sortable: ['code', 'name', 'createdAt'],
+    search: ['name', 'code'],
+  },
   build: async (i) => ({ code: i.code, name: i.name, contact: i.contact }),
   referencedBy: [
     { collection: COLLECTIONS.contracts, field: 'operatorId', what: 'contracts' },
@@ -62,7 +66,11 @@ export const agencies: ResourceDef<AgencyDto> = {
   dto: AgencyDto,
   updateDto: AgencyUpdateDto,
   contractScoped: false,
-  list: { filters: { code: 'string', name: 'string', level: 'string' }, sortable: ['code', 'name', 'level', 'createdAt'], search: ['name', 'code'] },
+  list: {
+    filters: { code: 'string', name: 'string', level: 'string' },
+    sortable: ['code', 'name', 'level', 'createdAt'],
+    search: ['name', 'code'],
+  },
   build: async (i) => ({ code: i.code, name: i.name, level: i.level }),
   referencedBy: [
     { collection: COLLECTIONS.contracts, field: 'agencyId', what: 'contracts' },
@@ -72,34 +80,88 @@ export const agencies: ResourceDef<AgencyDto> = {
 };
 
 export class KpiTargetsDto {
-  @ApiPropertyOptional({ minimum: 0, maximum: 1 }) @IsOptional() @IsNumber() @Min(0) @Max(1) coverageRate?: number;
-  @ApiPropertyOptional({ minimum: 0, maximum: 1 }) @IsOptional() @IsNumber() @Min(0) @Max(1) attendanceRate?: number;
-  @ApiPropertyOptional({ minimum: 0, maximum: 1 }) @IsOptional() @IsNumber() @Min(0) @Max(1) onPostRate?: number;
-  @ApiPropertyOptional({ minimum: 0, maximum: 1 }) @IsOptional() @IsNumber() @Min(0) @Max(1) onlineRate?: number;
-  @ApiPropertyOptional({ minimum: 0, maximum: 1 }) @IsOptional() @IsNumber() @Min(0) @Max(1) workOrderOnTimeRate?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 1 })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  coverageRate?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 1 })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  attendanceRate?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 1 })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  onPostRate?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 1 })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  onlineRate?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 1 })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  workOrderOnTimeRate?: number;
 }
 
 export class DeductionRuleDto {
-  @ApiProperty({ example: 'coverage-shortfall' }) @Matches(/^[a-z0-9-]{2,40}$/, { message: 'code must be 2-40 characters of a-z, 0-9 and -' }) code!: string;
+  @ApiProperty({ example: 'coverage-shortfall' })
+  @Matches(/^[a-z0-9-]{2,40}$/, { message: 'code must be 2-40 characters of a-z, 0-9 and -' })
+  code!: string;
   @ApiProperty() @IsString() @Length(1, 300) description!: string;
-  @ApiProperty({ description: 'points deducted per occurrence', minimum: 0, maximum: 100 }) @IsNumber() @Min(0) @Max(100) points!: number;
-  @ApiPropertyOptional({ enum: KPI_NAMES, description: 'KPI the rule is about' }) @IsOptional() @IsIn(KPI_NAMES) kpi?: string;
-  @ApiPropertyOptional({ description: 'most points this rule may deduct in a month', minimum: 0, maximum: 100 }) @IsOptional() @IsNumber() @Min(0) @Max(100) maxPerMonth?: number;
+  @ApiProperty({ description: 'points deducted per occurrence', minimum: 0, maximum: 100 })
+  @IsNumber()
+  @Min(0)
+  @Max(100)
+  points!: number;
+  @ApiPropertyOptional({ enum: KPI_NAMES, description: 'KPI the rule is about' })
+  @IsOptional()
+  @IsIn(KPI_NAMES)
+  kpi?: string;
+  @ApiPropertyOptional({
+    description: 'most points this rule may deduct in a month',
+    minimum: 0,
+    maximum: 100,
+  })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(100)
+  maxPerMonth?: number;
 }
 
 export class ContractDto {
-  @ApiProperty({ example: 'BY-2025-HW-01' }) @Matches(/^[A-Za-z0-9-]{2,40}$/, { message: 'code must be 2-40 characters of A-Z, a-z, 0-9 and -' }) code!: string;
+  @ApiProperty({ example: 'BY-2025-HW-01' })
+  @Matches(/^[A-Za-z0-9-]{2,40}$/, { message: 'code must be 2-40 characters of A-Z, a-z, 0-9 and -' })
+  code!: string;
   @ApiProperty() @IsString() @Length(1, 200) name!: string;
   @ApiProperty() @IsString() agencyId!: string;
   @ApiProperty() @IsString() operatorId!: string;
   @ApiProperty({ enum: SERVICE_LINES, isArray: true })
-  @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsIn(SERVICE_LINES, { each: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(SERVICE_LINES, { each: true })
   serviceLines!: string[];
   @ApiProperty({ example: '2025-01-01' }) @IsString() startDate!: string;
   @ApiProperty({ example: '2027-12-31' }) @IsString() endDate!: string;
-  @ApiProperty({ type: KpiTargetsDto }) @ValidateNested() @Type(() => KpiTargetsDto) kpiTargets!: KpiTargetsDto;
+  @ApiProperty({ type: KpiTargetsDto })
+  @ValidateNested()
+  @Type(() => KpiTargetsDto)
+  kpiTargets!: KpiTargetsDto;
   @ApiProperty({ type: DeductionRuleDto, isArray: true })
-  @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => DeductionRuleDto)
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => DeductionRuleDto)
   deductionRules!: DeductionRuleDto[];
 }
 export class ContractUpdateDto extends PartialType(ContractDto) {}
@@ -119,15 +181,18 @@ export const contracts: ResourceDef<ContractDto> = {
   },
   async build(i, ctx) {
     const problems = periodProblems(i.startDate, i.endDate);
-    if (!(await ctx.find(COLLECTIONS.agencies, i.agencyId))) problems.push(`agencyId: no agency "${i.agencyId}"`);
-    if (!(await ctx.find(COLLECTIONS.operators, i.operatorId))) problems.push(`operatorId: no operator "${i.operatorId}"`);
+    if (!(await ctx.find(COLLECTIONS.agencies, i.agencyId)))
+      problems.push(`agencyId: no agency "${i.agencyId}"`);
+    if (!(await ctx.find(COLLECTIONS.operators, i.operatorId)))
+      problems.push(`operatorId: no operator "${i.operatorId}"`);
     const codes = i.deductionRules.map((r) => r.code);
     if (new Set(codes).size !== codes.length) problems.push('deductionRules: codes must be unique');
     if (ctx.existing) {
       // Narrowing a contract must not strand the work already planned under it.
       const before = (ctx.existing.serviceLines as string[]) ?? [];
       const dropped = before.filter((l) => !i.serviceLines.includes(l));
-      if (dropped.length) problems.push(`serviceLines: cannot remove ${dropped.join(', ')} from an existing contract`);
+      if (dropped.length)
+        problems.push(`serviceLines: cannot remove ${dropped.join(', ')} from an existing contract`);
     }
     failIf(problems);
     return {
