@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import type { FeatureCollection } from 'geojson';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { provisionSimDevices, readCredentials, selectDevices, writeCredentials } from './credentials';
 import { parseFaults } from './faults';
 import { DEFAULT_SEED } from './fleet';
 import { Simulator, type DeviceCredential, type SimulationProgress } from './simulator';
-import { buildWorld, worldToGeoJSON } from './world';
+import { buildWorld, worldFromGeoJSON, worldToGeoJSON } from './world';
 
 const EXIT_CONNECT = 1;
 const EXIT_USAGE = 2;
@@ -75,6 +76,10 @@ async function main(): Promise<number> {
       type: 'string',
       describe: 'also write the simulated roads, routes and zones as GeoJSON to this file',
     })
+    .option('world-from', {
+      type: 'string',
+      describe: 'drive the routes and walk the zones of this GeoJSON (e.g. the demo seed export) instead of a generated world',
+    })
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress lines' })
     .check((a) => {
       for (const k of ['vehicles', 'badges', 'connect-concurrency'] as const)
@@ -131,6 +136,9 @@ async function main(): Promise<number> {
     faults: parseFaults(argv.faults),
     sosRate: argv['sos-rate'],
     connectConcurrency: argv['connect-concurrency'],
+    ...(argv['world-from']
+      ? { world: worldFromGeoJSON(JSON.parse(await readFile(argv['world-from'], 'utf8')) as FeatureCollection, seed) }
+      : {}),
   });
 
   let warnings = 0;

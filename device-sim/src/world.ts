@@ -318,3 +318,47 @@ export function worldToGeoJSON(world: World): FeatureCollection<Geometry> {
   for (const z of world.zones) features.push(polygon([z.ring], { layer: 'zone', id: z.id, name: z.name }));
   return { type: 'FeatureCollection', features, bbox: turfBbox({ type: 'FeatureCollection', features }) };
 }
+
+/**
+ * A world made of a platform's own routes and zones (e.g. the demo seed's GeoJSON export), so simulated vehicles
+ * drive the routes the contracts require and badges walk in the real grid cells. Routes are `layer: 'route'`
+ * LineStrings (one leg each, operating all along when the route requires an operation); zones are the finest
+ * `layer: 'zone'` polygons (grid cells when there are any).
+ */
+export function worldFromGeoJSON(fc: FeatureCollection, seed = 42): World {
+  const routes: Route[] = [];
+  const zonesByLevel = new Map<string, Zone[]>();
+  for (const f of fc.features) {
+    const p = (f.properties ?? {}) as Record<string, unknown>;
+    if (p.layer === 'route' && f.geometry.type === 'LineString') {
+      const coords = (f.geometry as LineString).coordinates.map((c) => roundCoord(c));
+      const lengthM = Math.round(length(lineString(coords), { units: 'meters' }));
+      const op = p.requiredOperation;
+      routes.push({
+        id: String(p.id),
+        name: String(p.name ?? p.id),
+        vehicleType: op === 'spray' ? 'washer' : op === 'lift' ? 'refuse' : 'sweeper',
+        passes: Number(p.passesPerDay ?? 1),
+        legs: [{ roadId: String(p.id), reversed: false, coords, lengthM, ops: typeof op === 'string' && op !== 'none' }],
+        lengthM,
+      });
+    } else if (p.layer === 'zone' && f.geometry.type === 'Polygon') {
+      const level = String(p.level ?? 'zone');
+      const list = zonesByLevel.get(level) ?? [];
+      list.push({ id: String(p.id), name: String(p.name ?? p.id), ring: (f.geometry as Polygon).coordinates[0].map((c) => roundCoord(c)) });
+      zonesByLevel.set(level, list);
+    }
+  }
+  const zones = zonesByLevel.get('grid') ?? zonesByLevel.get('community') ?? [...zonesByLevel.values()].flat();
+  if (routes.length === 0 || zones.length === 0) throw new Error('the GeoJSON holds no route LineStrings or no zone Polygons');
+  const bounds = turfBbox(fc) as BBox;
+  return {
+    seed,
+    centre: [round((bounds[0] + bounds[2]) / 2), round((bounds[1] + bounds[3]) / 2)],
+    bounds,
+    nodes: [],
+    roads: [],
+    routes,
+    zones,
+  };
+}

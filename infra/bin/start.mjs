@@ -52,6 +52,8 @@ if (!stack.readPid(p.runDir, 'sim')) {
         '--mqtt-url',
         env.MQTT_URL,
         '--quiet',
+        '--world-from',
+        join(p.dataDir, 'demo-world.geojson'),
         '--faults',
         'duplicate=0.01,outOfOrder=0.01,offline=0.002,malformed=0.002',
       ],
@@ -67,7 +69,7 @@ Dawuguan is running (profile dev).
   MQTT       ${env.MQTT_URL}
   MongoDB    ${env.MONGO_URL}   (FerretDB ${process.env.DWG_FERRETDB_BACKEND ?? 'sqlite'})
   Redis      ${env.REDIS_URL}
-  Simulators 50 vehicles and 300 badges of the demo district (log: ${p.logDir}/sim.log)
+  Simulators 50 vehicles on the seeded routes and 300 badges in the seeded grid zones (log: ${p.logDir}/sim.log)
   Demo logins: infra/demo/credentials.json
 Logs in ${p.logDir}. Ctrl-C stops everything (or leave it running and use: npm run stack -- down).
 `);
