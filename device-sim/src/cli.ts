@@ -78,7 +78,8 @@ async function main(): Promise<number> {
     })
     .option('world-from', {
       type: 'string',
-      describe: 'drive the routes and walk the zones of this GeoJSON (e.g. the demo seed export) instead of a generated world',
+      describe:
+        'drive the routes and walk the zones of this GeoJSON (e.g. the demo seed export) instead of a generated world',
     })
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress lines' })
     .check((a) => {
@@ -137,7 +138,12 @@ async function main(): Promise<number> {
     sosRate: argv['sos-rate'],
     connectConcurrency: argv['connect-concurrency'],
     ...(argv['world-from']
-      ? { world: worldFromGeoJSON(JSON.parse(await readFile(argv['world-from'], 'utf8')) as FeatureCollection, seed) }
+      ? {
+          world: worldFromGeoJSON(
+            JSON.parse(await readFile(argv['world-from'], 'utf8')) as FeatureCollection,
+            seed,
+          ),
+        }
       : {}),
   });
 

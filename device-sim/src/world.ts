@@ -339,18 +339,32 @@ export function worldFromGeoJSON(fc: FeatureCollection, seed = 42): World {
         name: String(p.name ?? p.id),
         vehicleType: op === 'spray' ? 'washer' : op === 'lift' ? 'refuse' : 'sweeper',
         passes: Number(p.passesPerDay ?? 1),
-        legs: [{ roadId: String(p.id), reversed: false, coords, lengthM, ops: typeof op === 'string' && op !== 'none' }],
+        legs: [
+          {
+            roadId: String(p.id),
+            reversed: false,
+            coords,
+            lengthM,
+            ops: typeof op === 'string' && op !== 'none',
+          },
+        ],
         lengthM,
       });
     } else if (p.layer === 'zone' && f.geometry.type === 'Polygon') {
       const level = String(p.level ?? 'zone');
       const list = zonesByLevel.get(level) ?? [];
-      list.push({ id: String(p.id), name: String(p.name ?? p.id), ring: (f.geometry as Polygon).coordinates[0].map((c) => roundCoord(c)) });
+      list.push({
+        id: String(p.id),
+        name: String(p.name ?? p.id),
+        ring: (f.geometry as Polygon).coordinates[0].map((c) => roundCoord(c)),
+      });
       zonesByLevel.set(level, list);
     }
   }
-  const zones = zonesByLevel.get('grid') ?? zonesByLevel.get('community') ?? [...zonesByLevel.values()].flat();
-  if (routes.length === 0 || zones.length === 0) throw new Error('the GeoJSON holds no route LineStrings or no zone Polygons');
+  const zones =
+    zonesByLevel.get('grid') ?? zonesByLevel.get('community') ?? [...zonesByLevel.values()].flat();
+  if (routes.length === 0 || zones.length === 0)
+    throw new Error('the GeoJSON holds no route LineStrings or no zone Polygons');
   const bounds = turfBbox(fc) as BBox;
   return {
     seed,
