@@ -1,5 +1,5 @@
 import { COLLECTIONS } from '@dwg/persistence';
-import { ADMIN, ApiHarness, buildTenant, type TenantWorld } from './harness';
+import { CRUD_RESOURCES, ADMIN, ApiHarness, buildTenant, type TenantWorld } from './harness';
 
 describe('auth, audit chain, OpenAPI, health', () => {
   const h = new ApiHarness();
@@ -111,20 +111,7 @@ describe('auth, audit chain, OpenAPI, health', () => {
     const doc = await h.request('GET', '/api/docs-json');
     expect(doc.status).toBe(200);
     const paths = Object.keys(doc.body.paths);
-    for (const r of [
-      'operators',
-      'agencies',
-      'contracts',
-      'zones',
-      'routes',
-      'sites',
-      'vehicles',
-      'teams',
-      'workers',
-      'devices',
-      'shifts',
-      'users',
-    ]) {
+    for (const r of CRUD_RESOURCES) {
       expect(Object.keys(doc.body.paths[`/api/${r}`]).sort()).toEqual(['get', 'post']);
       expect(Object.keys(doc.body.paths[`/api/${r}/{id}`]).sort()).toEqual(['delete', 'get', 'put']);
     }

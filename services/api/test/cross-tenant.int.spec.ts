@@ -1,23 +1,10 @@
-import { ApiHarness, buildTenant, type TenantWorld } from './harness';
+import { ApiHarness, CRUD_RESOURCES, buildTenant, type TenantWorld } from './harness';
 
 /**
  * OWASP API1 for every resource: each role of the other tenant is refused (403 or 404) on read, list, update,
  * delete and create-under-the-contract; reviewers are refused (403) on every write, even of their own agency's data.
  */
-const RESOURCES = [
-  'operators',
-  'agencies',
-  'contracts',
-  'zones',
-  'routes',
-  'sites',
-  'vehicles',
-  'teams',
-  'workers',
-  'devices',
-  'shifts',
-  'users',
-] as const;
+const RESOURCES = CRUD_RESOURCES;
 const ROLES = ['operator_manager', 'dispatcher', 'field_worker', 'gov_reviewer'] as const;
 
 /** A create body that points into the given tenant's contract (or tenant). */

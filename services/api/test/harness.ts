@@ -9,6 +9,25 @@ export interface Res<T = any> {
   headers: Headers;
 }
 
+/**
+ * The CRUD resources the tests expect, written out here rather than imported from the API's permission table so
+ * that a resource dropped from the API fails the tests instead of silently leaving them.
+ */
+export const CRUD_RESOURCES = [
+  'operators',
+  'agencies',
+  'contracts',
+  'zones',
+  'routes',
+  'sites',
+  'vehicles',
+  'teams',
+  'workers',
+  'devices',
+  'shifts',
+  'users',
+] as const;
+
 export const ADMIN = { username: 'root', password: 'root-password-123' };
 
 /** One test file's api: its own database and api process, an admin account, and HTTP helpers. */
