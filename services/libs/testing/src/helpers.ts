@@ -125,7 +125,8 @@ export async function startService(
   });
   const logs: string[] = [];
   let url = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': it fires once the output pipes are drained, so the last log lines are in `logs`.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   for (const stream of [child.stdout!, child.stderr!]) {
     createInterface({ input: stream }).on('line', (line) => {
       logs.push(line);
