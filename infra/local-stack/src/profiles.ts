@@ -52,9 +52,24 @@ export interface Profile {
   dbName: string;
 }
 
+/**
+ * DWG_PORT_OFFSET shifts every port of every profile, so two checkouts of the project (say, two branches
+ * being tested side by side) can each run their own stacks on one machine.
+ */
+function portOffset(): number {
+  const raw = process.env.DWG_PORT_OFFSET ?? '0';
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 20000) {
+    throw new Error(`DWG_PORT_OFFSET must be an integer between 0 and 20000, got "${raw}"`);
+  }
+  return n;
+}
+
 export function profile(name: string): Profile {
-  const ports = PORTS[name];
-  if (!ports) throw new Error(`unknown profile "${name}"; use one of ${Object.keys(PORTS).join(', ')}`);
+  const base = PORTS[name];
+  if (!base) throw new Error(`unknown profile "${name}"; use one of ${Object.keys(PORTS).join(', ')}`);
+  const offset = portOffset();
+  const ports = Object.fromEntries(Object.entries(base).map(([k, v]) => [k, v + offset])) as unknown as Ports;
   const dataDir = join(process.env.DWG_DATA_DIR ?? join(REPO_ROOT, '.data'), name);
   return {
     name,
