@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { ensureIndexes } from '@dwg/persistence';
 import { WorkerConfig } from './config';
 import { EvidenceCore } from './evidence.core';
+import { DomainEventsProcessor } from './events/domain-events.processor';
 import { assertHandlers } from './jobs/handlers';
 import { EvidenceProcessor } from './jobs/evidence.processor';
 import { CONSUMED_JOBS } from './jobs/queues';
@@ -24,12 +25,13 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(EvidenceCore) private readonly core: EvidenceCore,
     @Inject(TelemetryProcessor) private readonly telemetry: TelemetryProcessor,
     @Inject(EvidenceProcessor) private readonly evidence: EvidenceProcessor,
+    @Inject(DomainEventsProcessor) private readonly domainEvents: DomainEventsProcessor,
     @Inject(SchedulerRegistry) private readonly scheduler: SchedulerRegistry,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   private get processors() {
-    return [this.telemetry, this.evidence];
+    return [this.telemetry, this.evidence, this.domainEvents];
   }
 
   async onApplicationBootstrap(): Promise<void> {

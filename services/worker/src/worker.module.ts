@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import { QUEUES } from '@dwg/contracts';
 import { WorkerConfig } from './config';
 import { EvidenceCore } from './evidence.core';
+import { DomainEventBus } from './events/domain-event-bus';
+import { DomainEventsProcessor } from './events/domain-events.processor';
 import { HealthController } from './http/health.controller';
 import { WorkerMetrics } from './http/metrics';
 import { EvidenceCron } from './jobs/evidence.cron';
@@ -33,7 +35,11 @@ export class WorkerModule {
           connection: redisOptions(deps.config.REDIS_URL),
           prefix: `${deps.config.REDIS_PREFIX}:bull`,
         }),
-        BullModule.registerQueue({ name: QUEUES.telemetry }, { name: WORKER_QUEUES.evidence }),
+        BullModule.registerQueue(
+          { name: QUEUES.telemetry },
+          { name: WORKER_QUEUES.evidence },
+          { name: QUEUES.domainEvents },
+        ),
       ],
       controllers: [HealthController],
       providers: [
@@ -44,6 +50,8 @@ export class WorkerModule {
         EvidenceCore,
         TelemetryProcessor,
         EvidenceProcessor,
+        { provide: DomainEventBus, useValue: new DomainEventBus() },
+        DomainEventsProcessor,
         EvidenceCron,
         WorkerLifecycle,
       ],

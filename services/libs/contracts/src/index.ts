@@ -2,3 +2,4 @@ export * from './topics';
 export * from './protocol';
 export * from './decode';
 export * from './queues';
+export * from './domain-events';

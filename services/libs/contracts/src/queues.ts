@@ -1,6 +1,8 @@
 /** BullMQ queue and job names shared by producers and processors; a processor refuses to start without a handler for each. */
 export const QUEUES = {
   telemetry: 'telemetry',
+  /** Task, alarm and work-order changes (see domain-events.ts); consumed by the worker's subscribers. */
+  domainEvents: 'domain-events',
 } as const;
 
 export const JOBS = {

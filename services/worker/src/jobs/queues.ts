@@ -1,4 +1,4 @@
-import { JOBS, QUEUES } from '@dwg/contracts';
+import { DOMAIN_EVENTS, JOBS, QUEUES } from '@dwg/contracts';
 
 /**
  * Queues and jobs the worker owns. To move to @dwg/contracts once another service produces or reads them
@@ -19,6 +19,7 @@ export const WORKER_JOBS = {
 export const CONSUMED_JOBS: Record<string, readonly string[]> = {
   [QUEUES.telemetry]: [JOBS.telemetry.batchStored],
   [WORKER_QUEUES.evidence]: [WORKER_JOBS.evidence.summarize],
+  [QUEUES.domainEvents]: Object.values(DOMAIN_EVENTS),
 };
 
 export interface SummarizeJob {
