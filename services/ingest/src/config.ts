@@ -1,4 +1,4 @@
-import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
+import { IsInt, IsNumber, IsString, Max, Min, MinLength } from 'class-validator';
 import { InfraConfig } from '@dwg/config';
 
 /** Ingest settings; every field is an environment variable of the same name (see README). */
@@ -52,6 +52,12 @@ export class IngestConfig extends InfraConfig {
   @Min(50)
   @Max(60000)
   INGEST_STATE_FLUSH_MS = 1000;
+
+  /** Largest share of the database's time the state writes may take; under load flushes space out to keep it. */
+  @IsNumber()
+  @Min(0.01)
+  @Max(1)
+  INGEST_STATE_DB_SHARE = 0.1;
 
   /** Health and metrics port; 0 picks a free one. */
   @IsInt()

@@ -59,8 +59,11 @@ export class IngestLifecycle implements OnApplicationBootstrap, BeforeApplicatio
       highWater: c.INGEST_JOURNAL_HIGH_WATER,
       claimIdleMs: c.INGEST_CLAIM_IDLE_MS,
     });
-    this.deviceState = new DeviceStateBuffer(mongo.db, c.INGEST_STATE_FLUSH_MS, (e) =>
-      logger.error({ err: e }, 'device state flush failed; retrying at the next flush'),
+    this.deviceState = new DeviceStateBuffer(
+      mongo.db,
+      c.INGEST_STATE_FLUSH_MS,
+      (e) => logger.error({ err: e }, 'device state flush failed; retrying at the next flush'),
+      c.INGEST_STATE_DB_SHARE,
     );
     this.writer = new BatchWriter(
       this.journal,

@@ -7,12 +7,12 @@
  *  - naive: a consumer that decodes each message and inserts each record with insertOne as it arrives (a sample).
  * Prints its figures and, last, one JSON line.
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt from 'mqtt';
 import { ALL_DEVICE_TOPICS, decodeMessage, type TelemetryPoint } from '@dwg/contracts';
 import { Simulator, buildWorld, createDeviceModel } from '@dwg/device-sim';
-import { down, profile, serviceAccounts, up, urls } from '@dwg/local-stack';
+import { down, profile, readPid, serviceAccounts, up, urls } from '@dwg/local-stack';
 import { COLLECTIONS, INDEXES, connectMongo, ensureIndexes } from '@dwg/persistence';
 import { provisionDevicesIn, startService } from '@dwg/testing';
 
@@ -62,6 +62,12 @@ async function main() {
       seed: 1,
       maxInflight: 1000,
     });
+    const cpu = new CpuMeter({
+      ferretdb: readPid(p.runDir, 'ferretdb'),
+      redis: readPid(p.runDir, 'redis'),
+      mosquitto: readPid(p.runDir, 'mosquitto'),
+      ingest: ingest.process.pid ?? null,
+    });
     const t0 = Date.now();
     const running = sim.run();
     const telemetry = db.collection(COLLECTIONS.telemetry);
@@ -84,12 +90,18 @@ async function main() {
       await sleep(100);
     }
     const e2eMs = Date.now() - t0;
+    const cpuSeconds = cpu.read();
     const summary = await running;
     await sleep(1000);
     const finalCount = await telemetry.countDocuments({});
     const latency = await metrics(p.ports.ingestHttp);
     await ingest.stop();
     const e2ePerS = total / (e2eMs / 1000);
+    log(
+      `e2e CPU seconds per 10,000 records: ${Object.entries(cpuSeconds)
+        .map(([k, v]) => `${k} ${((v / total) * 10_000).toFixed(2)}`)
+        .join(', ')} (2 cores = ${((2 * e2eMs) / 1000 / total) * 10_000} available)`,
+    );
     log(
       `e2e: ${total} records in ${(e2eMs / 1000).toFixed(1)} s = ${Math.round(e2ePerS)}/s (sim acked ${summary.recordsPerSec}/s; max journal ${maxJournal})`,
     );
@@ -165,6 +177,36 @@ async function main() {
   } finally {
     await client.close();
     await down('bench');
+  }
+}
+
+/** CPU time of each process of the pipeline (and of this one, the simulator) since construction, from /proc. */
+class CpuMeter {
+  private readonly start: Record<string, number>;
+  private readonly self = process.cpuUsage();
+  constructor(private readonly pids: Record<string, number | null>) {
+    this.start = this.sample();
+  }
+  private sample(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [name, pid] of Object.entries(this.pids)) {
+      if (!pid) continue;
+      try {
+        // Fields after the command: utime and stime are the 12th and 13th (clock ticks, 100 per second).
+        const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+        out[name] = (Number(f[11]) + Number(f[12])) / 100;
+      } catch {
+        // The process is gone: its share is simply not reported.
+      }
+    }
+    return out;
+  }
+  read(): Record<string, number> {
+    const now = this.sample();
+    const self = process.cpuUsage(this.self);
+    const out: Record<string, number> = { 'simulator+bench': (self.user + self.system) / 1e6 };
+    for (const [k, v] of Object.entries(now)) out[k] = v - (this.start[k] ?? 0);
+    return out;
   }
 }
 

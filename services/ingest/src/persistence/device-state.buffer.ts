@@ -17,6 +17,16 @@ interface Pending {
 const STATEMENTS_PER_COMMAND = 50;
 
 /**
+ * Delay before the next state flush. Under load the database is the bottleneck, and on FerretDB/SQLite each upsert
+ * costs about as much as inserting a hundred records; so the state gets at most `dbShare` of the database's time:
+ * a flush that took `lastMs` is followed by a pause of lastMs × (1 − share) / share. Idle, that is the base period.
+ * The buffer keeps one entry per device, so a longer pause coarsens the state without growing memory.
+ */
+export function nextFlushDelay(baseMs: number, lastMs: number, dbShare: number): number {
+  return Math.max(baseMs, Math.round((lastMs * (1 - dbShare)) / dbShare));
+}
+
+/**
  * Last known state per device (position, speed, battery, online), written at most once per device per flush rather
  * than once per batch. Every field is written with $max, so the newest value wins whatever the order of writes,
  * replays or instances: `last` is a document whose first field is the record time, and $max compares documents
@@ -32,14 +42,23 @@ export class DeviceStateBuffer {
     private readonly db: Db,
     private readonly flushEveryMs: number,
     private readonly onError: (e: unknown) => void,
+    private readonly dbShare = 0.1,
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.flush().catch(this.onError), this.flushEveryMs);
+    const tick = (delay: number) => {
+      this.timer = setTimeout(() => {
+        const t0 = Date.now();
+        void this.flush().then(() => {
+          if (this.timer) tick(nextFlushDelay(this.flushEveryMs, Date.now() - t0, this.dbShare));
+        });
+      }, delay);
+    };
+    tick(this.flushEveryMs);
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.flush();
   }

@@ -9,7 +9,7 @@ export interface WriteResult {
 }
 
 /**
- * The ingest hot path writes through the driver in unordered batches: the unique index on (deviceId, seq, ts)
+ * The ingest hot path writes through the driver in unordered batches: the unique index on (deviceId, ts, seq)
  * absorbs redeliveries, so a batch replayed after a crash stores nothing twice.
  */
 export class TelemetryRepository {

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TelemetryBatchStored } from '@dwg/contracts';
 import type { JournalEntry, RedisJournal } from '../journal/redis-journal';
-import type { TelemetryRepository } from '../persistence/telemetry.repository';
+import type { TelemetryRepository, WriteResult } from '../persistence/telemetry.repository';
 import type { BatchEvents } from '../events/batch-events';
-import { buildBatch } from './batch';
+import { buildBatch, type Batch } from './batch';
 import type { IngestMetrics } from '../http/metrics';
 import type { DeviceStateBuffer } from '../persistence/device-state.buffer';
 
@@ -69,9 +69,33 @@ export class BatchWriter {
       if (!pending || pending.length === 0) break;
       await this.writeWithRetry(pending);
     }
-    while (this.running) {
-      const entries = await this.retrying(() => this.nextBatch());
-      if (entries && entries.length) await this.writeWithRetry(entries);
+    // Then a two-stage pipeline: while batch k is being inserted, batch k+1 is read and decoded, and batch k-1's
+    // event and journal acknowledgement go out; so the database, the slowest part, never waits for Redis or for
+    // decoding. One insert in flight at a time; at most two batches finishing, so memory stays bounded.
+    let inserting: Promise<unknown> = Promise.resolve();
+    const finishing: Promise<void>[] = [];
+    try {
+      while (this.running) {
+        const entries = await this.retrying(() => this.nextBatch());
+        if (!entries || entries.length === 0) continue;
+        const started = process.hrtime.bigint();
+        const batch = buildBatch(entries, this.opts.lateAfterMs);
+        await inserting;
+        if (finishing.length >= 2) await finishing.shift();
+        const stored = this.retryUntilStopped('insert', entries.length, () => this.repo.write(batch));
+        inserting = stored.catch(() => undefined);
+        const before = finishing[finishing.length - 1] ?? Promise.resolve();
+        finishing.push(
+          Promise.all([stored, before]).then(([result]) =>
+            this.retryUntilStopped('acknowledge', entries.length, () =>
+              this.finish(entries, batch, result, started),
+            ),
+          ),
+        );
+      }
+    } finally {
+      // On shutdown, unfinished batches stay pending under this instance's name and are replayed at its next start.
+      await Promise.allSettled([inserting, ...finishing]);
     }
   }
 
@@ -93,26 +117,37 @@ export class BatchWriter {
   }
 
   private async writeWithRetry(entries: JournalEntry[]): Promise<void> {
+    const started = process.hrtime.bigint();
+    const batch = buildBatch(entries, this.opts.lateAfterMs);
+    const result = await this.retryUntilStopped('insert', entries.length, () => this.repo.write(batch));
+    await this.retryUntilStopped('acknowledge', entries.length, () =>
+      this.finish(entries, batch, result, started),
+    );
+  }
+
+  /** Retries with backoff; gives up only when the writer is stopping (the entries then stay in the journal). */
+  private async retryUntilStopped<T>(step: string, n: number, fn: () => Promise<T>): Promise<T> {
     let delay = 200;
     for (;;) {
       try {
-        await this.write(entries);
-        return;
+        return await fn();
       } catch (e) {
-        this.log.error(`batch of ${entries.length} entries failed; retrying in ${delay} ms`, e);
+        this.log.error(`${step} of a batch of ${n} entries failed; retrying in ${delay} ms`, e);
         this.metrics?.batchFailures.inc();
         await sleep(delay);
         delay = Math.min(delay * 2, 10_000);
-        // On shutdown the entries stay pending under this instance's name and are replayed at its next start.
         if (!this.running) throw e;
       }
     }
   }
 
-  private async write(entries: JournalEntry[]): Promise<void> {
-    const started = process.hrtime.bigint();
-    const batch = buildBatch(entries, this.opts.lateAfterMs);
-    const result = await this.repo.write(batch);
+  /** After the batch is durable: device state, one event for the batch, then the entries leave the journal. */
+  private async finish(
+    entries: JournalEntry[],
+    batch: Batch,
+    result: WriteResult,
+    started: bigint,
+  ): Promise<void> {
     this.deviceState.merge(batch);
     if (batch.points.length || batch.deadLetters.length) {
       let minTs: Date | null = null;

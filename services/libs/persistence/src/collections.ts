@@ -37,10 +37,10 @@ function tenantIndexes(): IndexDescription[] {
  */
 export const INDEXES: Record<string, IndexDescription[]> = {
   [COLLECTIONS.telemetry]: [
-    // Exactly-once storage: a redelivered or duplicated record hits this and is absorbed.
-    { key: { deviceId: 1, seq: 1, ts: 1 }, name: 'device_seq_ts', unique: true },
-    // Track playback and evidence windows read one device over a time range.
-    { key: { deviceId: 1, ts: 1 }, name: 'device_ts' },
+    // One index, two jobs: exactly-once storage (a redelivered or duplicated record hits it and is absorbed), and
+    // its (deviceId, ts) prefix serves track playback and evidence windows. A second index would double the
+    // per-record index work of the hot path for nothing.
+    { key: { deviceId: 1, ts: 1, seq: 1 }, name: 'device_ts_seq', unique: true },
   ],
   [COLLECTIONS.deadLetters]: [
     { key: { receivedAt: 1 }, name: 'received_at' },

@@ -110,7 +110,9 @@ export async function startService(
   profileName = 'test',
 ): Promise<RunningService> {
   const p = profile(profileName);
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'services', name, 'dist', 'main.js')], {
+  // DWG_SERVICE_NODE_ARGS passes flags to the service's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.DWG_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(REPO_ROOT, 'services', name, 'dist', 'main.js')], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
