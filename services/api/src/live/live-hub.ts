@@ -20,6 +20,8 @@ import { docInScope } from '../policy/scope';
 export interface LiveClient {
   principal: Principal;
   send(event: string, data: unknown): void;
+  /** Ends the response (shutdown: an open stream would otherwise hold the HTTP server open). */
+  end(): void;
 }
 
 /**
@@ -70,7 +72,10 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
 
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    for (const c of this.clients) c.send('bye', { reason: 'server shutting down' });
+    for (const c of this.clients) {
+      c.send('bye', { reason: 'server shutting down' });
+      c.end();
+    }
     this.clients.clear();
     await this.sub?.quit().catch(() => undefined);
   }

@@ -114,14 +114,16 @@ export class LiveController {
       'x-accel-buffering': 'no',
     });
     res.socket?.setNoDelay(true);
-    const send = (event: string, data: unknown) => {
-      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const write = (text: string) => {
+      if (!res.writableEnded && !res.destroyed) res.write(text);
     };
+    const send = (event: string, data: unknown) =>
+      write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     res.write('retry: 3000\n\n');
-    const remove = this.hub.add({ principal: p, send });
+    const remove = this.hub.add({ principal: p, send, end: () => res.end() });
     send('ready', { at: new Date().toISOString(), user: p.username });
     const heartbeat = setInterval(
-      () => res.write(`: heartbeat ${Date.now()}\n\n`),
+      () => write(`: heartbeat ${Date.now()}\n\n`),
       this.config.LIVE_HEARTBEAT_MS,
     );
     const close = () => {
