@@ -401,6 +401,55 @@ describe('live map, stream and track playback', () => {
     ]);
   });
 
+  it("sends status messages and alarm changes of the caller's scope only", async () => {
+    const reviewer = await openStream(await tokenOf(A, 'gov_reviewer'));
+    const other = await openStream(await tokenOf(B, 'dispatcher'));
+    for (const t of [B, A])
+      await clients.get(device(t, 'badge'))!.publishAsync(`dwg/v1/${device(t, 'badge')}/status`, 'offline', {
+        qos: 1,
+      });
+    const statusOf = (s: SseClient, id: string) =>
+      waitUntil(`an offline status of ${id}`, async () =>
+        s.events.find((e) => e.event === 'status' && e.data.statuses.some((x: any) => x.deviceId === id)),
+      );
+    await statusOf(reviewer, device(A, 'badge'));
+    await statusOf(other, device(B, 'badge'));
+    const statuses = (s: SseClient) =>
+      s.events.filter((e) => e.event === 'status').flatMap((e) => e.data.statuses);
+    expect(statuses(reviewer)).toEqual([
+      { deviceId: device(A, 'badge'), online: false, at: expect.any(Number) },
+    ]);
+    expect(statuses(other).map((x: any) => x.deviceId)).toEqual([device(B, 'badge')]);
+
+    const changedAt = new Date().toISOString();
+    for (const t of [B, A])
+      await h.db.db.collection('alarms').insertOne({
+        _id: `alarm-${t.key}-2` as never,
+        alarmId: `alarm-${t.key}-2`,
+        rev: 1,
+        status: 'open',
+        type: 'overspeed',
+        deviceId: device(t, 'gps'),
+        subjectKind: 'vehicle',
+        subjectId: t.ids.vehicles,
+        contractId: t.contractId,
+        changedAt,
+      });
+    const alarmOf = (s: SseClient, id: string) =>
+      waitUntil(`alarm ${id} on the stream`, async () =>
+        s.events.find((e) => e.event === 'alarm' && e.data.id === id),
+      );
+    expect((await alarmOf(reviewer, 'alarm-la-2')).data).toMatchObject({
+      type: 'overspeed',
+      status: 'open',
+      deviceId: device(A, 'gps'),
+    });
+    await alarmOf(other, 'alarm-lb-2');
+    const alarms = (s: SseClient) => s.events.filter((e) => e.event === 'alarm').map((e) => e.data);
+    expect(alarms(reviewer).every((a) => a.contractId === A.contractId)).toBe(true);
+    expect(alarms(other).map((a) => a.id)).toEqual(['alarm-lb-2']);
+  });
+
   it('ends open streams when the api shuts down, so the process exits', async () => {
     const stream = await openStream(await tokenOf(B, 'dispatcher'));
     // An open stream would hold the HTTP server (and the process) open: stop() returns only once it has exited.

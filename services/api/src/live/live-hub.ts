@@ -43,6 +43,7 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
   private lastRefresh = 0;
   private refreshing: Promise<void> | null = null;
   private alarmsSince = new Date().toISOString();
+  private readonly sentAtSince = new Set<string>();
 
   constructor(
     @Inject(MONGO) mongo: { db: Db },
@@ -133,12 +134,20 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
   private async pollAlarms(): Promise<void> {
     if (this.clients.size === 0) {
       this.alarmsSince = new Date().toISOString();
+      this.sentAtSince.clear();
       return;
     }
     const rows = await this.repo.alarmsChangedSince(this.alarmsSince);
     for (const a of rows) {
-      const at = String(a.changedAt);
-      if (at > this.alarmsSince) this.alarmsSince = at;
+      const at = a.changedAt instanceof Date ? a.changedAt.toISOString() : String(a.changedAt);
+      // `$gte` so that two changes in the same millisecond are both seen; this set keeps them from repeating.
+      const key = `${String(a._id)}|${at}`;
+      if (at === this.alarmsSince && this.sentAtSince.has(key)) continue;
+      if (at > this.alarmsSince) {
+        this.alarmsSince = at;
+        this.sentAtSince.clear();
+      }
+      this.sentAtSince.add(key);
       const c = this.contracts.get(String(a.contractId));
       const { _id, ...alarm } = a;
       for (const client of this.clients) {
@@ -184,7 +193,7 @@ export class LiveHub implements OnApplicationBootstrap, BeforeApplicationShutdow
         publishedAt: msg.publishedAt,
       };
     });
-    const statuses = msg.statuses.map((s) => ({ ...s, status: s.online ? 'online' : 'offline' }));
+    const statuses = msg.statuses;
     for (const client of this.clients) {
       const visible = (id: string) => deviceVisibleTo(client.principal, this.links.get(id));
       const pos = positions.filter((p) => visible(p.deviceId));

@@ -121,11 +121,11 @@ export class LiveRepository {
     );
   }
 
-  /** Alarms changed after `since` (ISO text, as AlarmChanged stores it), oldest first. */
+  /** Alarms changed at or after `since`, oldest first (`changedAt` as ISO text like AlarmChanged, or a Date). */
   alarmsChangedSince(since: string): Promise<Document[]> {
     return this.db
       .collection(ALARMS_COLLECTION)
-      .find({ changedAt: { $gt: since } })
+      .find({ $or: [{ changedAt: { $gte: since } }, { changedAt: { $gte: new Date(since) } }] })
       .sort({ changedAt: 1 })
       .limit(500)
       .toArray();
