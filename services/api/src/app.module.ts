@@ -14,6 +14,8 @@ import { AuthService } from './auth/auth.service';
 import { DeviceCredentialsController } from './devices/device-credentials.controller';
 import { DeviceStore } from './devices/device.store';
 import { HealthController } from './http/health.controller';
+import { LiveController, TracksController } from './live/live.controller';
+import { LiveHub } from './live/live-hub';
 import { ApiMetrics } from './http/metrics';
 import { RequestLog } from './http/request-log';
 import { RESOURCE_DEFS } from './resources/definitions';
@@ -42,6 +44,8 @@ export class ApiModule implements NestModule {
         AuthController,
         AuditController,
         DeviceCredentialsController,
+        LiveController,
+        TracksController,
         ...RESOURCE_CONTROLLERS,
       ],
       providers: [
@@ -57,6 +61,7 @@ export class ApiModule implements NestModule {
         DeviceStore,
         ResourceService,
         ApiLifecycle,
+        LiveHub,
       ],
     };
   }

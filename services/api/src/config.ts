@@ -71,4 +71,45 @@ export class ApiConfig extends InfraConfig {
   /** Allowed browser origins (comma-separated) or `*`. */
   @IsString()
   CORS_ORIGINS = '*';
+
+  /** Prefix of every Redis key, shared with ingest: the live stream listens on `${REDIS_PREFIX}:live`. */
+  @IsString()
+  @MinLength(1)
+  REDIS_PREFIX = 'dwg';
+
+  /** Live map: a device not heard from for this long is offline. */
+  @IsInt()
+  @Min(10)
+  @Max(86_400)
+  LIVE_OFFLINE_AFTER_S = 300;
+
+  /** Live map: at or above this speed (km/h) a device counts as moving (working). */
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  LIVE_MOVING_KMH = 3;
+
+  /** How often the live stream reloads its device → tenant map and looks for alarm changes. */
+  @IsInt()
+  @Min(500)
+  @Max(600_000)
+  LIVE_REFRESH_MS = 5000;
+
+  /** Comment lines on idle streams, so proxies keep them open and clients notice a dead one. */
+  @IsInt()
+  @Min(1000)
+  @Max(120_000)
+  LIVE_HEARTBEAT_MS = 15_000;
+
+  /** Longest window of one track playback request. */
+  @IsInt()
+  @Min(1)
+  @Max(168)
+  TRACK_MAX_RANGE_H = 24;
+
+  /** Most fixes one track playback reads; a longer window must be asked for in parts. */
+  @IsInt()
+  @Min(100)
+  @Max(1_000_000)
+  TRACK_MAX_POINTS = 100_000;
 }

@@ -15,6 +15,7 @@ import { IngestConfig } from './config';
 import { RedisJournal } from './journal/redis-journal';
 import { TelemetryRepository } from './persistence/telemetry.repository';
 import { BatchEvents } from './events/batch-events';
+import { LivePublisher } from './events/live-publisher';
 import { BatchWriter } from './pipeline/batch-writer';
 import { DeviceStateBuffer } from './persistence/device-state.buffer';
 import { MqttIngress } from './mqtt/mqtt-ingress';
@@ -79,6 +80,9 @@ export class IngestLifecycle implements OnApplicationBootstrap, BeforeApplicatio
       },
       componentLogger(logger, 'batch-writer'),
       metrics,
+      new LivePublisher(this.redis, c.REDIS_PREFIX, (e) =>
+        logger.warn({ err: e }, 'live publish failed; the live view catches up with the next fix'),
+      ),
     );
     this.ingress = new MqttIngress(
       this.journal,

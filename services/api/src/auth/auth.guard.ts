@@ -10,7 +10,7 @@ import { Reflector } from '@nestjs/core';
 import type { Principal } from '../policy/principal';
 import { isAllowed, type Action, type ResourceName } from '../policy/roles';
 import { AuthService } from './auth.service';
-import { ACTION_KEY, ANY_ROLE_KEY, PUBLIC_KEY, RESOURCE_KEY } from './decorators';
+import { ACTION_KEY, ANY_ROLE_KEY, PUBLIC_KEY, QUERY_TOKEN_KEY, RESOURCE_KEY } from './decorators';
 
 /**
  * The one gate of every HTTP handler (registered as a global guard): authenticates the bearer token, then checks
@@ -28,13 +28,23 @@ export class AuthGuard implements CanActivate {
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
-    const req = ctx
-      .switchToHttp()
-      .getRequest<{ headers: Record<string, string | undefined>; principal?: Principal }>();
+    const req = ctx.switchToHttp().getRequest<{
+      headers: Record<string, string | undefined>;
+      query?: Record<string, unknown>;
+      principal?: Principal;
+    }>();
     const header = req.headers.authorization ?? '';
     const m = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!m) throw new UnauthorizedException('missing bearer token (POST /api/auth/login)');
-    const principal = await this.auth.authenticate(m[1]);
+    const queryToken = req.query?.access_token;
+    let principal: Principal;
+    if (m) principal = await this.auth.authenticate(m[1]);
+    else if (
+      typeof queryToken === 'string' &&
+      queryToken &&
+      this.reflector.getAllAndOverride<boolean>(QUERY_TOKEN_KEY, targets)
+    )
+      principal = await this.auth.authenticate(queryToken, ['access', 'stream']);
+    else throw new UnauthorizedException('missing bearer token (POST /api/auth/login)');
     req.principal = principal;
     if (this.reflector.getAllAndOverride<boolean>(ANY_ROLE_KEY, targets)) return true;
     const resource = this.reflector.getAllAndOverride<ResourceName | undefined>(RESOURCE_KEY, targets);

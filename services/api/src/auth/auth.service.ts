@@ -11,7 +11,7 @@ import { UsersRepository, type UserDoc } from './users.repository';
 
 interface TokenClaims {
   sub: string;
-  typ: 'access' | 'refresh';
+  typ: 'access' | 'refresh' | 'stream';
   ver: number;
 }
 
@@ -91,15 +91,38 @@ export class AuthService {
   }
 
   /** The principal of an access token, loaded fresh from the database (role and tenant changes apply at once). */
-  async authenticate(accessToken: string): Promise<Principal> {
-    const claims = await this.verify(accessToken, 'access');
+  async authenticate(
+    accessToken: string,
+    accept: readonly TokenClaims['typ'][] = ['access'],
+  ): Promise<Principal> {
+    const claims = await this.verify(accessToken, accept);
     const user = await this.users.findById(claims.sub);
     if (!user || user.disabled || (user.tokenVersion ?? 0) !== claims.ver)
       throw new UnauthorizedException('token is no longer valid; log in again');
     return principalOf(user);
   }
 
-  private async verify(token: string, typ: TokenClaims['typ']): Promise<TokenClaims> {
+  /**
+   * A short-lived token (60 s) for `?access_token=` on streams: a URL ends up in proxy logs and browser history,
+   * so it carries a token that is soon useless and good for nothing but opening a stream.
+   */
+  async streamTicket(p: Principal): Promise<{ ticket: string; expiresIn: number }> {
+    const user = await this.users.findById(p.id);
+    if (!user) throw new UnauthorizedException('token is no longer valid; log in again');
+    const expiresIn = 60;
+    const ticket = await this.jwt.signAsync(
+      { sub: user._id, typ: 'stream', ver: user.tokenVersion ?? 0 },
+      { secret: this.config.JWT_SECRET, expiresIn, algorithm: 'HS256' },
+    );
+    return { ticket, expiresIn };
+  }
+
+  private async verify(
+    token: string,
+    typs: TokenClaims['typ'] | readonly TokenClaims['typ'][],
+  ): Promise<TokenClaims> {
+    const accept = typeof typs === 'string' ? [typs] : typs;
+    const typ = accept.join(' or ');
     let claims: TokenClaims;
     try {
       claims = await this.jwt.verifyAsync<TokenClaims>(token, {
@@ -109,7 +132,7 @@ export class AuthService {
     } catch (e) {
       throw new UnauthorizedException(`invalid ${typ} token: ${(e as Error).message}`);
     }
-    if (claims.typ !== typ) throw new UnauthorizedException(`not an ${typ} token`);
+    if (!accept.includes(claims.typ)) throw new UnauthorizedException(`not an ${typ} token`);
     return claims;
   }
 

@@ -6,6 +6,7 @@ export const PUBLIC_KEY = 'dwg:public';
 export const RESOURCE_KEY = 'dwg:resource';
 export const ACTION_KEY = 'dwg:action';
 export const ANY_ROLE_KEY = 'dwg:any-role';
+export const QUERY_TOKEN_KEY = 'dwg:query-token';
 
 /** No token needed (login, refresh, health, metrics). */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
@@ -13,6 +14,11 @@ export const Public = () => SetMetadata(PUBLIC_KEY, true);
 export const ResourceOf = (name: ResourceName) => SetMetadata(RESOURCE_KEY, name);
 /** Whether a handler reads or writes its resource. */
 export const Act = (action: Action) => SetMetadata(ACTION_KEY, action);
+/**
+ * Also accept the token as `?access_token=` (an access token or a short-lived stream ticket): EventSource cannot
+ * send headers. Only for streams; the request log redacts it.
+ */
+export const QueryToken = () => SetMetadata(QUERY_TOKEN_KEY, true);
 /** Any signed-in user (e.g. who am I). */
 export const AnyRole = () => SetMetadata(ANY_ROLE_KEY, true);
 

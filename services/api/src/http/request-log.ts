@@ -25,7 +25,8 @@ export class RequestLog implements NestMiddleware {
       this.logger.info(
         {
           method: req.method,
-          url: req.originalUrl,
+          // Stream tickets travel in the URL (EventSource sends no headers): keep them out of the logs.
+          url: req.originalUrl.replace(/([?&]access_token=)[^&]*/g, '$1[redacted]'),
           status: res.statusCode,
           ms: Math.round(seconds * 1000),
           user: principal?.username,

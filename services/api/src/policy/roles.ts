@@ -19,6 +19,8 @@ export const RESOURCES = [
   'shifts',
   'users',
   'audit-log',
+  // Live map, stream and track playback (read-only views over devices and their telemetry).
+  'live',
 ] as const;
 export type ResourceName = (typeof RESOURCES)[number];
 
@@ -42,6 +44,7 @@ export const PERMISSIONS: Record<ResourceName, Record<Action, readonly Role[]>> 
   shifts: { read: ALL, write: ['admin', 'operator_manager', 'dispatcher'] },
   users: { read: MANAGERS, write: MANAGERS },
   'audit-log': { read: ALL, write: [] },
+  live: { read: ALL, write: [] },
 };
 
 export function isAllowed(role: Role, resource: ResourceName, action: Action): boolean {

@@ -24,6 +24,7 @@ export const SCOPE_KIND: Record<ResourceName, ScopeKind> = {
   shifts: 'contract',
   users: 'user',
   'audit-log': 'audit',
+  live: 'contract',
 };
 
 /** Tenant ids related through contracts, needed to scope the tenant resources themselves. */

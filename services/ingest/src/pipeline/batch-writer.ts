@@ -6,6 +6,7 @@ import type { BatchEvents } from '../events/batch-events';
 import { buildBatch, type Batch } from './batch';
 import type { IngestMetrics } from '../http/metrics';
 import type { DeviceStateBuffer } from '../persistence/device-state.buffer';
+import type { LivePublisher } from '../events/live-publisher';
 
 export interface BatchWriterOptions {
   instanceId: string;
@@ -39,6 +40,7 @@ export class BatchWriter {
     private readonly opts: BatchWriterOptions,
     private readonly log: BatchWriterLogger,
     private readonly metrics?: IngestMetrics,
+    private readonly live?: LivePublisher,
   ) {}
 
   start(): void {
@@ -149,6 +151,8 @@ export class BatchWriter {
     started: bigint,
   ): Promise<void> {
     this.deviceState.merge(batch);
+    // Right after the insert, before the BullMQ event: the live map sees a fix within milliseconds of storage.
+    this.live?.publish(batch);
     if (batch.points.length || batch.deadLetters.length) {
       let minTs: Date | null = null;
       let maxTs: Date | null = null;
