@@ -1,0 +1,4 @@
+export * from './categories';
+export * from './state-machine';
+export * from './working-time';
+export * from './routing';
