@@ -20,6 +20,14 @@ import { RESOURCE_DEFS } from './resources/definitions';
 import { resourceController } from './resources/resource.controller';
 import { ResourceService } from './resources/resource.service';
 import { DEVICE_REGISTRY, LOGGER, MONGO } from './tokens';
+import { Open311Controller } from './work-orders/open311.controller';
+import { WorkOrderService } from './work-orders/work-order.service';
+import {
+  CalendarsController,
+  CategoriesController,
+  RoutingRulesController,
+  WorkOrdersController,
+} from './work-orders/work-orders.controller';
 
 export interface ApiDeps {
   config: ApiConfig;
@@ -43,6 +51,11 @@ export class ApiModule implements NestModule {
         AuditController,
         DeviceCredentialsController,
         ...RESOURCE_CONTROLLERS,
+        WorkOrdersController,
+        CategoriesController,
+        CalendarsController,
+        RoutingRulesController,
+        Open311Controller,
       ],
       providers: [
         { provide: ApiConfig, useValue: deps.config },
@@ -57,6 +70,7 @@ export class ApiModule implements NestModule {
         DeviceStore,
         ResourceService,
         ApiLifecycle,
+        WorkOrderService,
       ],
     };
   }

@@ -19,6 +19,11 @@ export const RESOURCES = [
   'shifts',
   'users',
   'audit-log',
+  // issue 5: work orders (云报事) and their settings
+  'work-orders',
+  'categories',
+  'calendars',
+  'routing-rules',
 ] as const;
 export type ResourceName = (typeof RESOURCES)[number];
 
@@ -42,6 +47,12 @@ export const PERMISSIONS: Record<ResourceName, Record<Action, readonly Role[]>> 
   shifts: { read: ALL, write: ['admin', 'operator_manager', 'dispatcher'] },
   users: { read: MANAGERS, write: MANAGERS },
   'audit-log': { read: ALL, write: [] },
+  // Who may take which lifecycle action is decided by the work-order state machine (@dwg/contracts) on top.
+  'work-orders': { read: ALL, write: ['admin', 'operator_manager', 'dispatcher', 'field_worker'] },
+  categories: { read: ALL, write: [] },
+  // Dispatchers declare pauses (typhoon warnings); managers set hours, holidays and deadlines.
+  calendars: { read: ALL, write: ['admin', 'operator_manager', 'dispatcher'] },
+  'routing-rules': { read: ALL, write: MANAGERS },
 };
 
 export function isAllowed(role: Role, resource: ResourceName, action: Action): boolean {

@@ -24,6 +24,10 @@ export const SCOPE_KIND: Record<ResourceName, ScopeKind> = {
   shifts: 'contract',
   users: 'user',
   'audit-log': 'audit',
+  'work-orders': 'contract',
+  categories: 'contract',
+  calendars: 'contract',
+  'routing-rules': 'contract',
 };
 
 /** Tenant ids related through contracts, needed to scope the tenant resources themselves. */

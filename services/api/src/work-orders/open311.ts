@@ -153,3 +153,8 @@ const builder = new XMLBuilder({ ignoreAttributes: false, format: false, suppres
 export function toXml(root: string, item: string, rows: object[]): string {
   return `<?xml version="1.0" encoding="utf-8"?>${builder.build({ [root]: { [item]: rows } })}`;
 }
+
+/** A single XML document from one object (service definitions). */
+export function toXmlDoc(doc: object): string {
+  return `<?xml version="1.0" encoding="utf-8"?>${builder.build(doc)}`;
+}

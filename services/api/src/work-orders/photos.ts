@@ -32,13 +32,18 @@ export interface UploadedFile {
 export const PHOTO_LIMITS = { maxBytes: 10 * 1024 * 1024, maxReportPhotos: 9, maxResultPhotos: 9 } as const;
 
 /** One message per refused file, naming it; an empty list means every file is an accepted image. */
-export function photoProblems(files: UploadedFile[], min: number, max: number): string[] {
+export function photoProblems(
+  files: UploadedFile[],
+  min: number,
+  max: number,
+  maxBytes: number = PHOTO_LIMITS.maxBytes,
+): string[] {
   const p: string[] = [];
   if (files.length < min) p.push(`photos: at least ${min} photo${min > 1 ? 's' : ''} required`);
   if (files.length > max) p.push(`photos: at most ${max} photos`);
   for (const f of files) {
-    if (f.size > PHOTO_LIMITS.maxBytes)
-      p.push(`photos: "${f.originalname}" is ${f.size} bytes; the limit is ${PHOTO_LIMITS.maxBytes}`);
+    if (f.size > maxBytes)
+      p.push(`photos: "${f.originalname}" is ${f.size} bytes; the limit is ${maxBytes}`);
     else if (!sniffImage(f.buffer))
       p.push(`photos: "${f.originalname}" is not a JPEG, PNG or HEIC image (checked by content)`);
   }
