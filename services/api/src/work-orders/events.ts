@@ -1,13 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import {
-  DOMAIN_EVENTS,
-  domainEventJobId,
-  QUEUES,
-  type ServiceLine,
-  type WorkOrderChanged,
-} from '@dwg/contracts';
-import type { WorkOrderDoc } from './work-order.model';
+import { DOMAIN_EVENTS, domainEventJobId, QUEUES, workOrderChanged, type WorkOrderDoc } from '@dwg/contracts';
 
 /** The api's side of the domain-events queue: one WorkOrderChanged job per stored change (job id per rev). */
 export class WorkOrderEvents {
@@ -51,48 +44,4 @@ export class WorkOrderEvents {
   close() {
     return this.queue.close();
   }
-}
-
-const LINE: Record<string, ServiceLine> = {
-  sanitation: 'sanitation',
-  greening: 'greening',
-  patrol: 'patrol',
-  waste_sorting: 'sorting',
-};
-
-/** Service day (Asia/Shanghai) of an instant. */
-export function serviceDay(iso: string): string {
-  return new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
-}
-
-export function workOrderChanged(o: WorkOrderDoc): WorkOrderChanged {
-  const closed = o.state === 'closed' ? o.closedAt : null;
-  return {
-    tenantId: o.operatorId ?? '',
-    contractId: o.contractId ?? '',
-    zoneId: o.zoneId ?? null,
-    serviceLine: LINE[o.serviceLine ?? ''] ?? 'patrol',
-    day: serviceDay(o.reportedAt),
-    workOrderId: o._id,
-    rev: o.rev,
-    category: o.category,
-    state: o.state,
-    source: o.source,
-    reportedAt: o.reportedAt,
-    dispatchedAt: o.dispatchedAt ?? null,
-    closedAt: o.closedAt ?? null,
-    dueAt: o.dueAt ?? null,
-    yellowCard: !!o.yellowCardAt,
-    redCard: !!o.redCardAt,
-    fixed: o.fixed ?? null,
-    onTime: closed && o.dueAt ? Date.parse(closed) <= Date.parse(o.dueAt) : null,
-    handlingMs: closed && o.dispatchedAt ? Date.parse(closed) - Date.parse(o.dispatchedAt) : null,
-    reopenedCount: o.reopenedCount ?? 0,
-    rating: o.rating ?? null,
-    alarmId: o.alarmId ?? null,
-    changedAt: new Date().toISOString(),
-    redDueAt: o.redDueAt ?? null,
-    deadlineVersion: o.deadlineVersion ?? 0,
-    teamId: o.teamId ?? null,
-  };
 }

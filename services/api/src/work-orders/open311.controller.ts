@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Res, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { FilesInterceptor } from '@nestjs/platform-express';
 import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { categoryByCode, OPEN_STATES, type WorkOrderState } from '@dwg/contracts';
+import { categoryByCode, OPEN_STATES, type WorkOrderDoc, type WorkOrderState } from '@dwg/contracts';
 import { Public } from '../auth/decorators';
 import { DomainError } from '../common/domain-error';
 import {
@@ -14,7 +14,6 @@ import {
   type Open311Problem,
 } from './open311';
 import type { UploadedFile } from './photos';
-import type { WorkOrderDoc } from './work-order.model';
 import { WorkOrderService } from './work-order.service';
 
 interface Reply {

@@ -17,6 +17,9 @@ import {
   type RoutingRule,
   type WorkCalendar,
   type WorkOrderState,
+  type HistoryEntry,
+  type WorkOrderDoc,
+  type WorkOrderPhoto,
 } from '@dwg/contracts';
 import { COLLECTIONS, WORK_ORDER_PHOTO_BUCKET } from '@dwg/persistence';
 import { ApiConfig } from '../config';
@@ -31,7 +34,6 @@ import { WorkOrderEvents } from './events';
 import { readExif } from './exif';
 import { checkCloseOut, distanceM, photoProblems, sniffImage, type UploadedFile } from './photos';
 import { placePoint, type ZoneLite } from './placement';
-import type { HistoryEntry, WorkOrderDoc, WorkOrderPhoto } from './work-order.model';
 
 export const WORK_ORDER_LIST: ListSpec = {
   filters: {

@@ -2,3 +2,4 @@ export * from './categories';
 export * from './state-machine';
 export * from './working-time';
 export * from './routing';
+export * from './model';
