@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { GridFSBucket, ObjectId, type Collection, type Db } from 'mongodb';
 import type { Logger } from 'pino';
 import {
@@ -30,6 +30,7 @@ import type { Principal } from '../policy/principal';
 import { ResourceService } from '../resources/resource.service';
 import { decodeDoc } from '../resources/resource.repository';
 import { LOGGER, MONGO } from '../tokens';
+import { hashKey } from './api-keys';
 import { WorkOrderEvents } from './events';
 import { readExif } from './exif';
 import { checkCloseOut, distanceM, photoProblems, sniffImage, type UploadedFile } from './photos';
@@ -835,10 +836,6 @@ export class WorkOrderService implements OnModuleDestroy {
       team: new Map(teams.map((t) => [String(t._id), String(t.name)])),
     };
   }
-}
-
-export function hashKey(apiKey: string): string {
-  return createHash('sha256').update(apiKey).digest('hex');
 }
 
 function pick(o: Record<string, unknown>, keys: string[]) {
