@@ -200,7 +200,10 @@ export async function seedDemo(
   const missingKeys = await insertMissing('open311-keys', COLLECTIONS.open311Keys, [open311Key]);
   if (missingKeys.length) {
     await db.collection(COLLECTIONS.open311Keys).insertMany(missingKeys as never[]);
-    await auditBatch('open311-keys', missingKeys.map(({ keyHash: _k, ...k }) => k));
+    await auditBatch(
+      'open311-keys',
+      missingKeys.map(({ keyHash: _k, ...k }) => k),
+    );
   }
 
   return {

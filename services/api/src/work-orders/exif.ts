@@ -18,12 +18,10 @@ export async function readExif(buffer: Buffer): Promise<PhotoExif> {
   const none: PhotoExif = { takenAt: null, lng: null, lat: null };
   try {
     const t = (await exifr.parse(buffer, { reviveValues: false, gps: true, tiff: true, exif: true })) as
-      | Record<string, unknown>
-      | undefined;
+      Record<string, unknown> | undefined;
     if (!t) return none;
     const gps = (await exifr.gps(buffer).catch(() => undefined)) as
-      | { latitude?: number; longitude?: number }
-      | undefined;
+      { latitude?: number; longitude?: number } | undefined;
     const lat = typeof gps?.latitude === 'number' && Number.isFinite(gps.latitude) ? gps.latitude : null;
     const lng = typeof gps?.longitude === 'number' && Number.isFinite(gps.longitude) ? gps.longitude : null;
     return {

@@ -1,4 +1,15 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Res, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Res,
+  UploadedFiles,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FilesInterceptor } from '@nestjs/platform-express';
 import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { categoryByCode, OPEN_STATES, type WorkOrderDoc, type WorkOrderState } from '@dwg/contracts';
@@ -52,7 +63,13 @@ function send(res: Reply, format: Format, kind: keyof typeof ITEM, body: object 
 }
 
 const fail = (res: Reply, format: Format, status: number, problems: Open311Problem[] | string) =>
-  send(res, format, 'errors', typeof problems === 'string' ? [{ code: status, description: problems }] : problems, status);
+  send(
+    res,
+    format,
+    'errors',
+    typeof problems === 'string' ? [{ code: status, description: problems }] : problems,
+    status,
+  );
 
 /**
  * Open311 GeoReport v2 (public): discovery of services, their definitions, reading requests, and POST with an
@@ -66,7 +83,10 @@ export class Open311Controller {
   constructor(@Inject(WorkOrderService) private readonly svc: WorkOrderService) {}
 
   @Get(':file')
-  @ApiOperation({ summary: 'services.{json|xml} (list of services) or requests.{json|xml} (service_request_id, service_code, start_date, end_date, status)' })
+  @ApiOperation({
+    summary:
+      'services.{json|xml} (list of services) or requests.{json|xml} (service_request_id, service_code, start_date, end_date, status)',
+  })
   async root(@Param('file') file: string, @Query() q: Record<string, string>, @Res() res: Reply) {
     const sf = splitFormat(file);
     if (!sf) return fail(res, 'json', 404, `no such resource "${file}"`);
@@ -95,7 +115,8 @@ export class Open311Controller {
       else range[op] = new Date(t).toISOString();
     }
     if (Object.keys(range).length) filter.reportedAt = range;
-    else if (!q.service_request_id) filter.reportedAt = { $gte: new Date(Date.now() - 90 * 86_400_000).toISOString() };
+    else if (!q.service_request_id)
+      filter.reportedAt = { $gte: new Date(Date.now() - 90 * 86_400_000).toISOString() };
     if (problems.length) return fail(res, format, 400, problems);
     const rows = await this.svc.publicList(filter, 1000);
     return send(res, format, 'requests', await this.views(rows as WorkOrderDoc[]));
@@ -177,12 +198,19 @@ export class Open311Controller {
         {
           service_request_id: o._id,
           token,
-          service_notice: o.state === 'screening' ? 'Waiting for a dispatcher' : 'Assigned to the responsible team',
+          service_notice:
+            o.state === 'screening' ? 'Waiting for a dispatcher' : 'Assigned to the responsible team',
           account_id: '',
         },
       ]);
     } catch (e) {
-      if (e instanceof DomainError) return fail(res, format, e.status, [e.messages].flat().map((d) => ({ code: e.status, description: d })));
+      if (e instanceof DomainError)
+        return fail(
+          res,
+          format,
+          e.status,
+          [e.messages].flat().map((d) => ({ code: e.status, description: d })),
+        );
       throw e;
     }
   }

@@ -43,7 +43,10 @@ describe('Open311 mapping', () => {
       ],
     });
     const ok = parseOpen311Post({ service_code: 'litter', lat: '23.15', long: '113.26', email: 'a@b.cn' });
-    expect(ok).toMatchObject({ ok: true, report: { category: 'litter', lat: 23.15, lng: 113.26, contact: { email: 'a@b.cn' } } });
+    expect(ok).toMatchObject({
+      ok: true,
+      report: { category: 'litter', lat: 23.15, lng: 113.26, contact: { email: 'a@b.cn' } },
+    });
   });
   it('writes GeoReport XML', () => {
     expect(toXml('service_requests', 'request', [{ service_request_id: 'wo-1', status: 'open' }])).toBe(

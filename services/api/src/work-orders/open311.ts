@@ -122,10 +122,15 @@ export function parseOpen311Post(body: Record<string, unknown>):
   const lat = Number(s('lat'));
   const lng = Number(s('long'));
   const hasPoint = s('lat') !== '' && s('long') !== '';
-  if (!hasPoint) problems.push({ code: 400, description: 'lat and long are required (this endpoint places reports by point)' });
+  if (!hasPoint)
+    problems.push({
+      code: 400,
+      description: 'lat and long are required (this endpoint places reports by point)',
+    });
   else if (!(lat >= -90 && lat <= 90 && lng >= -180 && lng <= 180))
     problems.push({ code: 400, description: 'lat must be within -90..90 and long within -180..180' });
-  if (s('description').length > 4000) problems.push({ code: 400, description: 'description is longer than 4000 characters' });
+  if (s('description').length > 4000)
+    problems.push({ code: 400, description: 'description is longer than 4000 characters' });
   if (problems.length) return { ok: false, problems };
   const name = [s('first_name'), s('last_name')].filter(Boolean).join(' ');
   return {

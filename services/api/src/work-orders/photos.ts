@@ -42,8 +42,7 @@ export function photoProblems(
   if (files.length < min) p.push(`photos: at least ${min} photo${min > 1 ? 's' : ''} required`);
   if (files.length > max) p.push(`photos: at most ${max} photos`);
   for (const f of files) {
-    if (f.size > maxBytes)
-      p.push(`photos: "${f.originalname}" is ${f.size} bytes; the limit is ${maxBytes}`);
+    if (f.size > maxBytes) p.push(`photos: "${f.originalname}" is ${f.size} bytes; the limit is ${maxBytes}`);
     else if (!sniffImage(f.buffer))
       p.push(`photos: "${f.originalname}" is not a JPEG, PNG or HEIC image (checked by content)`);
   }
@@ -101,13 +100,17 @@ export function checkCloseOut(i: {
     if (ph.takenAt) {
       takenAt ??= ph.takenAt;
       if (dispatched !== null && Date.parse(ph.takenAt) < dispatched)
-        problems.push(`result photo ${k + 1} was taken at ${ph.takenAt}, before dispatch at ${i.dispatchedAt}`);
+        problems.push(
+          `result photo ${k + 1} was taken at ${ph.takenAt}, before dispatch at ${i.dispatchedAt}`,
+        );
     }
     if (ph.lng !== null && ph.lat !== null) {
       const d = distanceM(i.location, { lng: ph.lng, lat: ph.lat });
       photoDistanceM = photoDistanceM === null ? d : Math.max(photoDistanceM, d);
       if (d > i.maxDistanceM)
-        problems.push(`result photo ${k + 1} was taken ${Math.round(d)} m from the location (limit ${i.maxDistanceM} m)`);
+        problems.push(
+          `result photo ${k + 1} was taken ${Math.round(d)} m from the location (limit ${i.maxDistanceM} m)`,
+        );
     }
   });
   let nearestBadgeM: number | null = null;

@@ -132,7 +132,9 @@ export class WorkOrderService implements OnModuleDestroy {
     const q = parseListQuery(WORK_ORDER_LIST, query);
     const filter = await this.scoped(p, q.filter);
     const [rows, total] = await Promise.all([
-      this.col.find(filter, { sort: q.sort, skip: q.skip, limit: q.limit, projection: { history: 0 } }).toArray(),
+      this.col
+        .find(filter, { sort: q.sort, skip: q.skip, limit: q.limit, projection: { history: 0 } })
+        .toArray(),
       this.col.countDocuments(filter),
     ]);
     return { rows: rows.map((r) => this.serialize(r as WorkOrderDoc)), total, start: q.start };
@@ -199,8 +201,10 @@ export class WorkOrderService implements OnModuleDestroy {
     if (!category) problems.push('category is required');
     const lng = Number(body.lng);
     const lat = Number(body.lat);
-    if (!(body.lng !== undefined && lng >= -180 && lng <= 180)) problems.push('lng must be a number in -180..180');
-    if (!(body.lat !== undefined && lat >= -90 && lat <= 90)) problems.push('lat must be a number in -90..90');
+    if (!(body.lng !== undefined && lng >= -180 && lng <= 180))
+      problems.push('lng must be a number in -180..180');
+    if (!(body.lat !== undefined && lat >= -90 && lat <= 90))
+      problems.push('lat must be a number in -90..90');
     const description = typeof body.description === 'string' ? body.description.trim() : '';
     if (description.length > 4000) problems.push('description must be at most 4000 characters');
     const source = body.source === 'resident' ? 'resident' : 'staff';
@@ -388,7 +392,11 @@ export class WorkOrderService implements OnModuleDestroy {
   async act(p: Principal, id: string, action: string, body: Record<string, unknown>, files: UploadedFile[]) {
     const o = await this.load(p, id);
     const t = transition(o.state, action, p.role as ActorRole);
-    if (!t.ok) throw new DomainError(t.status, t.status === 409 ? [t.message, `allowed: ${t.allowed.join(', ')}`] : t.message);
+    if (!t.ok)
+      throw new DomainError(
+        t.status,
+        t.status === 409 ? [t.message, `allowed: ${t.allowed.join(', ')}`] : t.message,
+      );
     const now = new Date();
     const at = now.toISOString();
     const set: Partial<WorkOrderDoc> = {};
@@ -406,16 +414,22 @@ export class WorkOrderService implements OnModuleDestroy {
         if (action === 'reroute' && !reason) problems.push('reason is required to re-route');
         const category = str('category') || o.category;
         const cat = categoryByCode(category);
-        if (!cat) problems.push(`category "${category}" is unknown: set one of ${WORK_ORDER_CATEGORIES.map((c) => c.code).join(', ')}`);
+        if (!cat)
+          problems.push(
+            `category "${category}" is unknown: set one of ${WORK_ORDER_CATEGORIES.map((c) => c.code).join(', ')}`,
+          );
         failIf(problems);
         const team = await this.db.collection(COLLECTIONS.teams).findOne({ _id: teamId as never });
         const teamScope = await this.resources.scope(p, 'teams');
-        const inScope = team && Object.entries(teamScope).every(([k, v]) => typeof v === 'object' || team[k] === v);
+        const inScope =
+          team && Object.entries(teamScope).every(([k, v]) => typeof v === 'object' || team[k] === v);
         if (!team || !inScope) throw badRequest(`teamId: no team "${teamId}" within your tenant`);
         if (o.contractId && team.contractId !== o.contractId)
           throw badRequest(`teamId: team "${teamId}" is not in the order's contract "${o.contractId}"`);
         const contractId = String(team.contractId);
-        const contract = await this.db.collection(COLLECTIONS.contracts).findOne({ _id: contractId as never });
+        const contract = await this.db
+          .collection(COLLECTIONS.contracts)
+          .findOne({ _id: contractId as never });
         Object.assign(set, {
           teamId,
           category,
@@ -445,7 +459,11 @@ export class WorkOrderService implements OnModuleDestroy {
         set.startedAt = at;
         break;
       case 'resolve': {
-        failIf(photoProblems(files, 1, 9, this.config.WO_PHOTO_MAX_BYTES).map((m) => `${m} (a result photo is required)`));
+        failIf(
+          photoProblems(files, 1, 9, this.config.WO_PHOTO_MAX_BYTES).map(
+            (m) => `${m} (a result photo is required)`,
+          ),
+        );
         newPhotos = await this.storePhotos(files, 'result', p.id, o._id);
         const badgeTrack = await this.badgeTrack(o, now);
         const check = checkCloseOut({
@@ -508,7 +526,12 @@ export class WorkOrderService implements OnModuleDestroy {
           { $set: { rev: target.rev + 1, updatedAt: now }, $addToSet: { mergedFrom: o._id } },
         );
         if (!upd.matchedCount) throw conflict(`work order "${into}" was changed meanwhile; try again`);
-        const after = { ...target, rev: target.rev + 1, mergedFrom: [...target.mergedFrom, o._id], updatedAt: now };
+        const after = {
+          ...target,
+          rev: target.rev + 1,
+          mergedFrom: [...target.mergedFrom, o._id],
+          updatedAt: now,
+        };
         await this.recordAudit(p, 'merge-target', target, after);
         await this.events.publish(after);
         set.mergedInto = into;
@@ -550,10 +573,10 @@ export class WorkOrderService implements OnModuleDestroy {
       ...(note ? { note } : {}),
     };
     const $set = { ...set, state: to, rev: o.rev + 1, updatedAt: now };
-    const res = await this.col.updateOne(
-      { _id: o._id, rev: o.rev },
-      { $set, $push: { history: entry, photos: { $each: newPhotos } } } as never,
-    );
+    const res = await this.col.updateOne({ _id: o._id, rev: o.rev }, {
+      $set,
+      $push: { history: entry, photos: { $each: newPhotos } },
+    } as never);
     if (!res.matchedCount) {
       await this.dropPhotos(newPhotos);
       throw conflict(`work order "${o._id}" was changed meanwhile; reload and try again`);
@@ -615,7 +638,10 @@ export class WorkOrderService implements OnModuleDestroy {
 
   async listCalendars(p: Principal) {
     const s = await this.resources.scope(p, 'contracts');
-    const contracts = await this.db.collection(COLLECTIONS.contracts).find(s, { projection: { _id: 1 } }).toArray();
+    const contracts = await this.db
+      .collection(COLLECTIONS.contracts)
+      .find(s, { projection: { _id: 1 } })
+      .toArray();
     const stored = await this.db
       .collection(COLLECTIONS.workOrderCalendars)
       .find({ _id: { $in: contracts.map((c) => c._id) } })
@@ -647,7 +673,8 @@ export class WorkOrderService implements OnModuleDestroy {
   }
 
   async putCalendar(p: Principal, contractId: string, body: Record<string, unknown>) {
-    if (p.role === 'dispatcher') throw forbidden('dispatchers declare pauses; hours, holidays and deadlines are set by managers');
+    if (p.role === 'dispatcher')
+      throw forbidden('dispatchers declare pauses; hours, holidays and deadlines are set by managers');
     const contract = await this.contractInScope(p, contractId);
     const current = await this.calendarOf(contractId);
     const next: WorkCalendar = {
@@ -655,7 +682,21 @@ export class WorkOrderService implements OnModuleDestroy {
       ...pick(body, ['utcOffsetMin', 'workDays', 'start', 'end', 'holidays', 'extraWorkdays', 'deadlines']),
     } as WorkCalendar;
     const unknown = Object.keys(body).filter(
-      (k) => !['utcOffsetMin', 'workDays', 'start', 'end', 'holidays', 'extraWorkdays', 'deadlines', 'id', 'contractId', 'version', 'categories', 'pauses'].includes(k),
+      (k) =>
+        ![
+          'utcOffsetMin',
+          'workDays',
+          'start',
+          'end',
+          'holidays',
+          'extraWorkdays',
+          'deadlines',
+          'id',
+          'contractId',
+          'version',
+          'categories',
+          'pauses',
+        ].includes(k),
     );
     const shapeProblems = unknown.map((k) => `property ${k} should not exist`);
     if (!Array.isArray(next.workDays) || !Array.isArray(next.holidays) || !Array.isArray(next.extraWorkdays))
@@ -678,10 +719,16 @@ export class WorkOrderService implements OnModuleDestroy {
     const problems: string[] = [];
     if (!reason) problems.push('reason is required (e.g. typhoon warning)');
     if (Number.isNaN(Date.parse(from))) problems.push('from must be an ISO date-time');
-    if (to !== null && !(Date.parse(to) > Date.parse(from))) problems.push('to must be an ISO date-time after from');
+    if (to !== null && !(Date.parse(to) > Date.parse(from)))
+      problems.push('to must be an ISO date-time after from');
     failIf(problems);
     const cal = await this.calendarOf(contractId);
-    const pause = { id: randomBytes(6).toString('hex'), reason, from: new Date(from).toISOString(), to: to && new Date(to).toISOString() };
+    const pause = {
+      id: randomBytes(6).toString('hex'),
+      reason,
+      from: new Date(from).toISOString(),
+      to: to && new Date(to).toISOString(),
+    };
     return this.saveCalendar(p, contract, { ...cal, pauses: [...cal.pauses, pause] }, 'calendar.pause');
   }
 
@@ -690,13 +737,19 @@ export class WorkOrderService implements OnModuleDestroy {
     const cal = await this.calendarOf(contractId);
     const pause = cal.pauses.find((x) => x.id === pauseId);
     if (!pause) throw new DomainError(404, `pause "${pauseId}" not found in the calendar of "${contractId}"`);
-    if (pause.to !== null && Date.parse(pause.to) <= Date.now()) throw conflict(`pause "${pauseId}" has already ended`);
+    if (pause.to !== null && Date.parse(pause.to) <= Date.now())
+      throw conflict(`pause "${pauseId}" has already ended`);
     const now = new Date().toISOString();
     const pauses = cal.pauses.map((x) => (x.id === pauseId ? { ...x, to: now < x.from ? x.from : now } : x));
     return this.saveCalendar(p, contract, { ...cal, pauses }, 'calendar.resume');
   }
 
-  private async saveCalendar(p: Principal, contract: Record<string, unknown>, cal: WorkCalendar, action: string) {
+  private async saveCalendar(
+    p: Principal,
+    contract: Record<string, unknown>,
+    cal: WorkCalendar,
+    action: string,
+  ) {
     const contractId = String(contract._id);
     const col = this.db.collection(COLLECTIONS.workOrderCalendars);
     const before = await col.findOne({ _id: contractId as never });
@@ -742,7 +795,10 @@ export class WorkOrderService implements OnModuleDestroy {
       const d = computeDeadlines(o.dispatchedAt, cat, cal);
       if (d.dueAt === (o.dueAt ?? null) && d.redAt === (o.redDueAt ?? null)) continue;
       const set = { dueAt: d.dueAt, redDueAt: d.redAt, deadlineVersion: o.deadlineVersion + 1 };
-      const res = await this.col.updateOne({ _id: o._id, rev: o.rev }, { $set: { ...set, rev: o.rev + 1, updatedAt: new Date() } });
+      const res = await this.col.updateOne(
+        { _id: o._id, rev: o.rev },
+        { $set: { ...set, rev: o.rev + 1, updatedAt: new Date() } },
+      );
       if (!res.matchedCount) continue; // changed meanwhile: that change's own event carries fresh deadlines
       n++;
       await this.events.publish({ ...(o as WorkOrderDoc), ...set, rev: o.rev + 1 });
@@ -767,25 +823,38 @@ export class WorkOrderService implements OnModuleDestroy {
         problems.push(`rules[${k}] must be an object`);
         continue;
       }
-      if (typeof x.category !== 'string' || !categoryByCode(x.category)) problems.push(`rules[${k}].category is not a known category`);
+      if (typeof x.category !== 'string' || !categoryByCode(x.category))
+        problems.push(`rules[${k}].category is not a known category`);
       const team =
         typeof x.teamId === 'string'
           ? await this.db.collection(COLLECTIONS.teams).findOne({ _id: x.teamId as never, contractId })
           : null;
-      if (!team) problems.push(`rules[${k}].teamId: no team "${String(x.teamId)}" in contract "${contractId}"`);
+      if (!team)
+        problems.push(`rules[${k}].teamId: no team "${String(x.teamId)}" in contract "${contractId}"`);
       if (x.zoneId !== undefined) {
         const zone =
           typeof x.zoneId === 'string'
             ? await this.db.collection(COLLECTIONS.zones).findOne({ _id: x.zoneId as never, contractId })
             : null;
-        if (!zone) problems.push(`rules[${k}].zoneId: no zone "${String(x.zoneId)}" in contract "${contractId}"`);
+        if (!zone)
+          problems.push(`rules[${k}].zoneId: no zone "${String(x.zoneId)}" in contract "${contractId}"`);
       }
-      clean.push({ category: String(x.category), teamId: String(x.teamId), ...(x.zoneId ? { zoneId: String(x.zoneId) } : {}) });
+      clean.push({
+        category: String(x.category),
+        teamId: String(x.teamId),
+        ...(x.zoneId ? { zoneId: String(x.zoneId) } : {}),
+      });
     }
     failIf(problems);
     const col = this.db.collection(COLLECTIONS.workOrderRouting);
     const before = await col.findOne({ _id: contractId as never });
-    const doc = { rules: clean, contractId, operatorId: contract.operatorId, agencyId: contract.agencyId, updatedAt: new Date() };
+    const doc = {
+      rules: clean,
+      contractId,
+      operatorId: contract.operatorId,
+      agencyId: contract.agencyId,
+      updatedAt: new Date(),
+    };
     await col.updateOne({ _id: contractId as never }, { $set: doc }, { upsert: true });
     await this.audit.record({
       actor: p,
@@ -828,8 +897,14 @@ export class WorkOrderService implements OnModuleDestroy {
 
   async names(ids: { agencyIds: string[]; teamIds: string[] }) {
     const [agencies, teams] = await Promise.all([
-      this.db.collection(COLLECTIONS.agencies).find({ _id: { $in: ids.agencyIds as never[] } }).toArray(),
-      this.db.collection(COLLECTIONS.teams).find({ _id: { $in: ids.teamIds as never[] } }).toArray(),
+      this.db
+        .collection(COLLECTIONS.agencies)
+        .find({ _id: { $in: ids.agencyIds as never[] } })
+        .toArray(),
+      this.db
+        .collection(COLLECTIONS.teams)
+        .find({ _id: { $in: ids.teamIds as never[] } })
+        .toArray(),
     ]);
     return {
       agency: new Map(agencies.map((a) => [String(a._id), String(a.name)])),

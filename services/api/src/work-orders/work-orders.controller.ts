@@ -43,7 +43,10 @@ const REPORT_SCHEMA = {
     type: 'object',
     required: ['category', 'lng', 'lat', 'photos'],
     properties: {
-      category: { type: 'string', enum: WORK_ORDER_CATEGORIES.filter((c) => !c.fromAlarm).map((c) => c.code) },
+      category: {
+        type: 'string',
+        enum: WORK_ORDER_CATEGORIES.filter((c) => !c.fromAlarm).map((c) => c.code),
+      },
       lng: { type: 'number' },
       lat: { type: 'number' },
       description: { type: 'string' },
@@ -63,7 +66,9 @@ export class WorkOrdersController {
 
   @Get()
   @Act('read')
-  @ApiOperation({ summary: 'List work orders in your scope (and your own reports); Content-Range gives the total' })
+  @ApiOperation({
+    summary: 'List work orders in your scope (and your own reports); Content-Range gives the total',
+  })
   @ListQueries()
   async list(
     @CurrentUser() p: Principal,
@@ -77,7 +82,9 @@ export class WorkOrdersController {
 
   @Get('duplicates')
   @Act('read')
-  @ApiOperation({ summary: 'Open reports of the same category near a point: offer them before creating a report' })
+  @ApiOperation({
+    summary: 'Open reports of the same category near a point: offer them before creating a report',
+  })
   @ApiQuery({ name: 'category' })
   @ApiQuery({ name: 'lng' })
   @ApiQuery({ name: 'lat' })
@@ -96,7 +103,9 @@ export class WorkOrdersController {
 
   @Get(':id')
   @Act('read')
-  @ApiOperation({ summary: 'One work order with its history, photos, close-out check and the actions you may take' })
+  @ApiOperation({
+    summary: 'One work order with its history, photos, close-out check and the actions you may take',
+  })
   get(@CurrentUser() p: Principal, @Param('id') id: string) {
     return this.svc.get(p, id);
   }
@@ -138,7 +147,8 @@ export class WorkOrdersController {
   ) {
     const b = { ...(body ?? {}) };
     // multipart fields arrive as text
-    if (typeof b.fixed === 'string') b.fixed = b.fixed === 'true' ? true : b.fixed === 'false' ? false : b.fixed;
+    if (typeof b.fixed === 'string')
+      b.fixed = b.fixed === 'true' ? true : b.fixed === 'false' ? false : b.fixed;
     if (typeof b.rating === 'string' && /^\d+$/.test(b.rating)) b.rating = Number(b.rating);
     return this.svc.act(p, id, action, b, files ?? []);
   }
@@ -167,7 +177,9 @@ export class WorkOrdersController {
 export class CategoriesController {
   @Get()
   @Act('read')
-  @ApiOperation({ summary: 'Work-order categories with their service line and default deadlines (working minutes)' })
+  @ApiOperation({
+    summary: 'Work-order categories with their service line and default deadlines (working minutes)',
+  })
   list(@Res({ passthrough: true }) res: HttpResponse) {
     const rows = WORK_ORDER_CATEGORIES.map((c) => ({ id: c.code, ...c }));
     res.setHeader('Content-Range', contentRange('categories', 0, rows.length, rows.length));
@@ -193,7 +205,9 @@ export class CalendarsController {
 
   @Get(':contractId')
   @Act('read')
-  @ApiOperation({ summary: 'The calendar of a contract: working days and hours, holidays, pauses, deadlines' })
+  @ApiOperation({
+    summary: 'The calendar of a contract: working days and hours, holidays, pauses, deadlines',
+  })
   get(@CurrentUser() p: Principal, @Param('contractId') id: string) {
     return this.svc.getCalendar(p, id);
   }
@@ -210,7 +224,9 @@ export class CalendarsController {
 
   @Post(':contractId/pauses')
   @Act('write')
-  @ApiOperation({ summary: 'Declare a pause {reason, from?, to?} (e.g. typhoon warning); open-ended without `to`' })
+  @ApiOperation({
+    summary: 'Declare a pause {reason, from?, to?} (e.g. typhoon warning); open-ended without `to`',
+  })
   pause(@CurrentUser() p: Principal, @Param('contractId') id: string, @Body() body: Record<string, unknown>) {
     return this.svc.addPause(p, id, body ?? {});
   }
@@ -240,7 +256,9 @@ export class RoutingRulesController {
 
   @Put(':contractId')
   @Act('write')
-  @ApiOperation({ summary: 'Replace the routing rules of a contract (a zone rule beats a contract-wide one)' })
+  @ApiOperation({
+    summary: 'Replace the routing rules of a contract (a zone rule beats a contract-wide one)',
+  })
   put(@CurrentUser() p: Principal, @Param('contractId') id: string, @Body() body: Record<string, unknown>) {
     return this.svc.putRouting(p, id, body ?? {});
   }

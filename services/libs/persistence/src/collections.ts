@@ -99,8 +99,14 @@ export const INDEXES: Record<string, IndexDescription[]> = {
     { key: { token: 1 }, name: 'token' },
     { key: { reportedAt: 1 }, name: 'reported_at' },
   ],
-  [COLLECTIONS.workOrderCalendars]: [{ key: { operatorId: 1 }, name: 'operator' }, { key: { agencyId: 1 }, name: 'agency' }],
-  [COLLECTIONS.workOrderRouting]: [{ key: { operatorId: 1 }, name: 'operator' }, { key: { agencyId: 1 }, name: 'agency' }],
+  [COLLECTIONS.workOrderCalendars]: [
+    { key: { operatorId: 1 }, name: 'operator' },
+    { key: { agencyId: 1 }, name: 'agency' },
+  ],
+  [COLLECTIONS.workOrderRouting]: [
+    { key: { operatorId: 1 }, name: 'operator' },
+    { key: { agencyId: 1 }, name: 'agency' },
+  ],
   [COLLECTIONS.workOrderNotifications]: [{ key: { workOrderId: 1 }, name: 'work_order' }],
   [COLLECTIONS.open311Keys]: [{ key: { keyHash: 1 }, name: 'key_hash', unique: true }],
 };

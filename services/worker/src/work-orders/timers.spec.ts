@@ -39,8 +39,14 @@ describe('deadline timers', () => {
     } as WorkOrderDoc;
     const job = { workOrderId: 'wo1', card: 'yellow' as const, deadlineVersion: 2, at: o.dueAt! };
     expect(decideCard(o, job, now)).toEqual({ fire: true });
-    expect(decideCard({ ...o, deadlineVersion: 3 }, job, now)).toEqual({ fire: false, why: 'deadline recomputed' });
-    expect(decideCard({ ...o, state: 'resolved' }, job, now)).toEqual({ fire: false, why: 'order is resolved' });
+    expect(decideCard({ ...o, deadlineVersion: 3 }, job, now)).toEqual({
+      fire: false,
+      why: 'deadline recomputed',
+    });
+    expect(decideCard({ ...o, state: 'resolved' }, job, now)).toEqual({
+      fire: false,
+      why: 'order is resolved',
+    });
     expect(decideCard({ ...o, yellowCardAt: 'x' }, job, now)).toMatchObject({ fire: false });
     expect(decideCard({ ...o, dueAt: null }, job, now)).toMatchObject({ why: 'deadline unknown (paused)' });
     expect(decideCard(o, { ...job, card: 'red' }, now)).toMatchObject({ why: 'not due yet' });

@@ -99,7 +99,12 @@ export class WorkOrderLoop implements OnModuleInit {
       .catch((e: { code?: number }) => {
         if (e.code !== DUPLICATE_KEY) throw e;
       });
-    await publishDomainEvent(this.events, DOMAIN_EVENTS.workOrderChanged, after._id, workOrderChanged(after, now));
+    await publishDomainEvent(
+      this.events,
+      DOMAIN_EVENTS.workOrderChanged,
+      after._id,
+      workOrderChanged(after, now),
+    );
     this.logger.info({ workOrderId: o!._id, card: job.card }, 'work order escalated');
     return `${job.card} card given`;
   }
@@ -109,7 +114,9 @@ export class WorkOrderLoop implements OnModuleInit {
     const db = this.mongo.db;
     const id = `wo-alarm-${a.alarmId}`;
     if (await this.orders.findOne({ _id: id }, { projection: { _id: 1 } })) return;
-    const contract = a.contractId ? await db.collection(COLLECTIONS.contracts).findOne({ _id: a.contractId as never }) : null;
+    const contract = a.contractId
+      ? await db.collection(COLLECTIONS.contracts).findOne({ _id: a.contractId as never })
+      : null;
     const zones = a.contractId
       ? await db
           .collection(COLLECTIONS.zones)
@@ -118,7 +125,11 @@ export class WorkOrderLoop implements OnModuleInit {
       : [];
     const byId = new Map(zones.map((z) => [String(z._id), z]));
     const chain: string[] = [];
-    for (let z = a.zoneId ?? undefined; z && byId.has(z) && chain.length < 10; z = byId.get(z)?.parentId as string | undefined)
+    for (
+      let z = a.zoneId ?? undefined;
+      z && byId.has(z) && chain.length < 10;
+      z = byId.get(z)?.parentId as string | undefined
+    )
       chain.push(z);
     let zoneCentre: { lng: number; lat: number } | null = null;
     const zone = a.zoneId ? byId.get(a.zoneId) : undefined;
@@ -130,7 +141,10 @@ export class WorkOrderLoop implements OnModuleInit {
       ? await db.collection(COLLECTIONS.workOrderRouting).findOne({ _id: String(contract._id) as never })
       : null;
     const teams = contract
-      ? await db.collection(COLLECTIONS.teams).find({ contractId: String(contract._id) }, { projection: { serviceLine: 1 } }).toArray()
+      ? await db
+          .collection(COLLECTIONS.teams)
+          .find({ contractId: String(contract._id) }, { projection: { serviceLine: 1 } })
+          .toArray()
       : [];
     const cal = contract
       ? await db.collection(COLLECTIONS.workOrderCalendars).findOne({ _id: String(contract._id) as never })
@@ -158,7 +172,10 @@ export class WorkOrderLoop implements OnModuleInit {
       throw e;
     }
     await publishDomainEvent(this.events, DOMAIN_EVENTS.workOrderChanged, doc._id, workOrderChanged(doc));
-    this.logger.info({ workOrderId: doc._id, alarmId: a.alarmId, teamId: doc.teamId }, 'work order opened from alarm');
+    this.logger.info(
+      { workOrderId: doc._id, alarmId: a.alarmId, teamId: doc.teamId },
+      'work order opened from alarm',
+    );
   }
 }
 

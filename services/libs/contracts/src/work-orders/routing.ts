@@ -21,9 +21,7 @@ export interface RoutingInput {
   fallbackServiceLine?: string | null;
 }
 
-export type RoutingDecision =
-  | { teamId: string; reason: string }
-  | { teamId: null; reason: string };
+export type RoutingDecision = { teamId: string; reason: string } | { teamId: null; reason: string };
 
 export function routeOrder(i: RoutingInput): RoutingDecision {
   if (!i.category) return { teamId: null, reason: 'unknown category' };

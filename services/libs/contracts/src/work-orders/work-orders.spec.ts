@@ -121,12 +121,16 @@ describe('working time', () => {
 
   it('a pause delays the deadline by its length; an open pause leaves it unknown', () => {
     const closedPause = cal({
-      pauses: [{ id: 'p', reason: 'typhoon', from: '2026-03-02T09:30:00+08:00', to: '2026-03-02T11:30:00+08:00' }],
+      pauses: [
+        { id: 'p', reason: 'typhoon', from: '2026-03-02T09:30:00+08:00', to: '2026-03-02T11:30:00+08:00' },
+      ],
     });
     expect(iso(addWorkingTime(at('2026-03-02T09:00:00'), 60 * 60_000, closedPause))).toBe(
       iso(at('2026-03-02T12:00:00')),
     );
-    const open = cal({ pauses: [{ id: 'p', reason: 'typhoon', from: '2026-03-02T09:30:00+08:00', to: null }] });
+    const open = cal({
+      pauses: [{ id: 'p', reason: 'typhoon', from: '2026-03-02T09:30:00+08:00', to: null }],
+    });
     expect(addWorkingTime(at('2026-03-02T09:00:00'), 60 * 60_000, open)).toBeNull();
     // finished before the pause: unaffected
     expect(iso(addWorkingTime(at('2026-03-02T09:00:00'), 10 * 60_000, open))).toBe(
@@ -138,7 +142,12 @@ describe('working time', () => {
   });
 
   it('round-the-clock calendars and per-category overrides', () => {
-    const c = { ...DEFAULT_CALENDAR, start: '00:00', end: '24:00', deadlines: { litter: { dueMin: 1, redMin: 2 } } };
+    const c = {
+      ...DEFAULT_CALENDAR,
+      start: '00:00',
+      end: '24:00',
+      deadlines: { litter: { dueMin: 1, redMin: 2 } },
+    };
     const d = computeDeadlines('2026-03-02T23:59:30.000Z', { code: 'litter', dueMin: 60, redMin: 120 }, c);
     expect(d).toEqual({ dueAt: '2026-03-03T00:00:30.000Z', redAt: '2026-03-03T00:01:30.000Z' });
     expect(calendarProblems(c)).toEqual([]);
@@ -175,7 +184,10 @@ describe('routing', () => {
     ).toBe('t3');
   });
   it('sends unknown categories, points outside zones and uncovered lines to screening', () => {
-    expect(routeOrder({ ...base, category: undefined })).toEqual({ teamId: null, reason: 'unknown category' });
+    expect(routeOrder({ ...base, category: undefined })).toEqual({
+      teamId: null,
+      reason: 'unknown category',
+    });
     expect(routeOrder({ ...base, zoneChain: [], contract: null }).teamId).toBeNull();
     expect(routeOrder({ ...base, category: { code: 'damaged_greenery', serviceLine: 'greening' } })).toEqual({
       teamId: null,

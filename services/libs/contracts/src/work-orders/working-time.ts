@@ -78,7 +78,10 @@ function dayInterval(c: WorkCalendar, dayStartUtc: number, localDate: string): [
 }
 
 /** Subtracts pauses from an interval; an open pause cuts everything after its start. */
-function minusPauses(c: WorkCalendar, [a, b]: [number, number]): { parts: [number, number][]; blocked: boolean } {
+function minusPauses(
+  c: WorkCalendar,
+  [a, b]: [number, number],
+): { parts: [number, number][]; blocked: boolean } {
   let parts: [number, number][] = [[a, b]];
   let blocked = false;
   for (const p of c.pauses) {
