@@ -243,6 +243,72 @@ describe('work orders', () => {
     );
   });
 
+  it("attaches the handlers' badge track and flags a close-out when no badge came near", async () => {
+    const badge = await h.create('devices', {
+      id: `bdg-${prefix}`,
+      kind: 'badge',
+      contractId: a.contractId,
+      workerId: a.ids.workers,
+    });
+    const at = { lng: 113.2531, lat: 23.1519 }; // grid a, outside the litter rule added later
+    const fix = async (lng: number, lat: number, seq: number) =>
+      h.db.db.collection(COLLECTIONS.telemetry).insertOne({
+        deviceId: badge.id,
+        kind: 'badge',
+        seq,
+        ts: new Date(),
+        receivedAt: new Date(),
+        loc: { type: 'Point', coordinates: [lng, lat] },
+        late: false,
+      } as never);
+    const handle = async (id: string) => {
+      await act(tok['a.field_worker'], id, 'accept');
+      await act(tok['a.field_worker'], id, 'start');
+    };
+    const near = await report(tok['a.field_worker'], at, 'illegal_dumping');
+    await handle(near.id);
+    await fix(at.lng + 0.0001, at.lat, 1); // ~10 m
+    const ok = await multipart(
+      tok['a.field_worker'],
+      'POST',
+      `/api/work-orders/${near.id}/actions/resolve`,
+      {},
+      [jpeg()],
+    );
+    expect(ok.body).toMatchObject({ state: 'resolved', flagged: false });
+    expect(ok.body.closeOut.evidence).toMatchObject({ badgeFixes: 1, timeSource: 'none' });
+    expect(ok.body.closeOut.evidence.nearestBadgeM).toBeLessThan(20);
+    expect(ok.body.closeOut.badgeTrack).toEqual([
+      expect.objectContaining({ deviceId: badge.id, lng: at.lng + 0.0001, lat: at.lat }),
+    ]);
+
+    const away = await report(tok['a.field_worker'], { lng: 113.2539, lat: 23.1561 }, 'illegal_dumping');
+    await handle(away.id);
+    await fix(at.lng, at.lat, 2); // the badge stayed at the first place, ~470 m away
+    const flagged = await multipart(
+      tok['a.field_worker'],
+      'POST',
+      `/api/work-orders/${away.id}/actions/resolve`,
+      {},
+      [jpeg()],
+    );
+    expect(flagged.body.flagged).toBe(true);
+    expect(flagged.body.closeOut.problems).toEqual([
+      expect.stringMatching(
+        /^no handler badge came within 150 m of the location while the order was handled \(nearest \d+ m\)$/,
+      ),
+    ]);
+    const list = await h.as(
+      tok['a.dispatcher'],
+      'GET',
+      `/api/work-orders?filter=${encodeURIComponent('{"flagged":true}')}`,
+      undefined,
+      200,
+    );
+    expect(list.body.map((x: any) => x.id)).toContain(away.id);
+    expect(list.body.map((x: any) => x.id)).not.toContain(near.id);
+  });
+
   it('answers every illegal transition with 409 naming the allowed actions', async () => {
     const o = await report(tok['a.field_worker'], IN_STREET_A, 'six_disorders'); // no patrol team: screening
     await act(tok['a.dispatcher'], o.id, 'reject', { reason: 'private land', kind: 'not_ours' }).then((r) =>
@@ -431,6 +497,19 @@ describe('work orders', () => {
       .find({ workOrderId: o.id })
       .toArray();
     expect(notes.map((n) => n.kind).sort()).toEqual(['red_card', 'yellow_card']);
+    const f = encodeURIComponent(JSON.stringify({ workOrderId: o.id }));
+    const seen = await h.as(
+      tok['a.dispatcher'],
+      'GET',
+      `/api/work-orders/notifications?filter=${f}`,
+      undefined,
+      200,
+    );
+    expect(seen.body.map((n: any) => n.kind)).toEqual(['red_card', 'yellow_card']);
+    expect(
+      (await h.as(tok['b.dispatcher'], 'GET', `/api/work-orders/notifications?filter=${f}`, undefined, 200))
+        .body,
+    ).toEqual([]);
   });
 
   it('delays the cards while the calendar is paused, and resumes them when the pause ends', async () => {

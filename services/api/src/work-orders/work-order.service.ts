@@ -186,6 +186,26 @@ export class WorkOrderService implements OnModuleDestroy {
     return this.duplicates(category, lng, lat, await this.scope(p));
   }
 
+  /** Yellow/red card notices (written by the worker) for orders in the caller's tenant, newest first. */
+  async notifications(p: Principal, query: Record<string, unknown>) {
+    const q = parseListQuery(
+      {
+        filters: { workOrderId: 'string', kind: 'string', teamId: 'string', contractId: 'string' },
+        sortable: ['at'],
+      },
+      query,
+    );
+    const s = await this.resources.scope(p, 'work-orders');
+    const filter = Object.keys(s).length ? { $and: [q.filter, s] } : q.filter;
+    const col = this.db.collection(COLLECTIONS.workOrderNotifications);
+    const sort = Object.keys(q.sort).includes('_id') ? { at: -1 as const } : q.sort;
+    const [rows, total] = await Promise.all([
+      col.find(filter, { sort, skip: q.skip, limit: q.limit }).toArray(),
+      col.countDocuments(filter),
+    ]);
+    return { rows: rows.map(({ _id, ...r }) => ({ id: _id, ...r })), total, start: q.start };
+  }
+
   async openPhoto(p: Principal, id: string, photoId: string) {
     const o = await this.load(p, id);
     const ph = o.photos.find((x) => x.id === photoId);

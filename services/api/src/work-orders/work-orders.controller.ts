@@ -101,6 +101,20 @@ export class WorkOrdersController {
     return this.svc.scopedDuplicates(p, category, x, y);
   }
 
+  @Get('notifications')
+  @Act('read')
+  @ApiOperation({ summary: 'Yellow and red card notices of the work orders in your scope, newest first' })
+  @ListQueries()
+  async notifications(
+    @CurrentUser() p: Principal,
+    @Query() q: Record<string, unknown>,
+    @Res({ passthrough: true }) res: HttpResponse,
+  ) {
+    const { rows, total, start } = await this.svc.notifications(p, q);
+    res.setHeader('Content-Range', contentRange('notifications', start, rows.length, total));
+    return rows;
+  }
+
   @Get(':id')
   @Act('read')
   @ApiOperation({
