@@ -604,6 +604,8 @@ describe('work orders', () => {
     expect(
       await h.db.db.collection(COLLECTIONS.workOrders).countDocuments({ alarmId: { $in: [id, quiet] } }),
     ).toBe(1);
+    // staff alarms are not public civic reports
+    expect((await fetch(`${h.api.url}/open311/v2/requests/${o.id}.json`)).status).toBe(404);
     // the order runs the same loop
     expect((await act(tok['a.field_worker'], o.id, 'accept')).body.state).toBe('accepted');
   });

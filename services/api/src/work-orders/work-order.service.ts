@@ -219,12 +219,12 @@ export class WorkOrderService implements OnModuleDestroy {
     const problems: string[] = [];
     const category = typeof body.category === 'string' ? body.category.trim() : '';
     if (!category) problems.push('category is required');
-    const lng = Number(body.lng);
-    const lat = Number(body.lat);
-    if (!(body.lng !== undefined && lng >= -180 && lng <= 180))
-      problems.push('lng must be a number in -180..180');
-    if (!(body.lat !== undefined && lat >= -90 && lat <= 90))
-      problems.push('lat must be a number in -90..90');
+    const num = (v: unknown) =>
+      typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+    const lng = num(body.lng);
+    const lat = num(body.lat);
+    if (!(lng >= -180 && lng <= 180)) problems.push('lng must be a number in -180..180');
+    if (!(lat >= -90 && lat <= 90)) problems.push('lat must be a number in -90..90');
     const description = typeof body.description === 'string' ? body.description.trim() : '';
     if (description.length > 4000) problems.push('description must be at most 4000 characters');
     const source = body.source === 'resident' ? 'resident' : 'staff';
@@ -907,12 +907,18 @@ export class WorkOrderService implements OnModuleDestroy {
     return this.col.findOne({ token }, { projection: { _id: 1, token: 1 } });
   }
 
+  /** Open311 reads show civic reports only: orders opened from staff alarms (SOS …) are not public. */
   async publicList(filter: Record<string, unknown>, limit: number) {
-    return this.col.find(filter, { projection: { history: 0 }, sort: { reportedAt: -1 }, limit }).toArray();
+    return this.col
+      .find(
+        { ...filter, source: { $ne: 'alarm' } },
+        { projection: { history: 0 }, sort: { reportedAt: -1 }, limit },
+      )
+      .toArray();
   }
 
   async publicGet(id: string) {
-    return this.col.findOne({ _id: id }, { projection: { history: 0 } });
+    return this.col.findOne({ _id: id, source: { $ne: 'alarm' } }, { projection: { history: 0 } });
   }
 
   async names(ids: { agencyIds: string[]; teamIds: string[] }) {

@@ -180,6 +180,8 @@ export class WorkOrdersController {
     const { photo, stream } = await this.svc.openPhoto(p, id, photoId);
     res.setHeader('Content-Type', photo.contentType);
     res.setHeader('Content-Length', String(photo.size));
+    // A missing chunk surfaces after the headers: end the response rather than crash the process.
+    stream.once('error', () => (res as unknown as { destroy(): void }).destroy());
     stream.pipe(res);
   }
 }
