@@ -21,6 +21,7 @@ import { resourceController } from './resources/resource.controller';
 import { ResourceService } from './resources/resource.service';
 import { DEVICE_REGISTRY, LOGGER, MONGO } from './tokens';
 import { Open311Controller } from './work-orders/open311.controller';
+import { Open311KeysController } from './work-orders/open311-keys.controller';
 import { WorkOrderService } from './work-orders/work-order.service';
 import {
   CalendarsController,
@@ -56,6 +57,7 @@ export class ApiModule implements NestModule {
         CalendarsController,
         RoutingRulesController,
         Open311Controller,
+        Open311KeysController,
       ],
       providers: [
         { provide: ApiConfig, useValue: deps.config },

@@ -629,6 +629,32 @@ describe('work orders', () => {
     const denied = await form({ service_code: 'litter', lat: '23.152', long: '113.252' });
     expect(denied.status).toBe(403);
     expect(await denied.json()).toEqual([{ code: 403, description: 'api_key is missing or not valid' }]);
+    // keys are issued by the admin, shown once, and stop working when disabled
+    expect((await h.as(tok['a.operator_manager'], 'POST', '/api/open311-keys', { name: 'x' })).status).toBe(
+      403,
+    );
+    const issued = await h.as(
+      await h.admin(),
+      'POST',
+      '/api/open311-keys',
+      { name: 'civic app', operatorId: a.operatorId },
+      201,
+    );
+    expect(issued.body.apiKey).toMatch(/^[\w-]{32}$/);
+    const keys = await h.as(await h.admin(), 'GET', '/api/open311-keys', undefined, 200);
+    expect(keys.body.find((k: any) => k.id === issued.body.id)).not.toHaveProperty('keyHash');
+    const viaIssued = await form({
+      api_key: issued.body.apiKey,
+      service_code: 'litter',
+      lat: '23.152',
+      long: '113.252',
+    });
+    expect(viaIssued.status).toBe(200);
+    await h.as(await h.admin(), 'POST', `/api/open311-keys/${issued.body.id}/disable`, {}, 200);
+    expect(
+      (await form({ api_key: issued.body.apiKey, service_code: 'litter', lat: '23.152', long: '113.252' }))
+        .status,
+    ).toBe(403);
     const badPoint = await form({
       api_key: OPEN311_KEY,
       service_code: 'litter',

@@ -24,6 +24,7 @@ export const RESOURCES = [
   'categories',
   'calendars',
   'routing-rules',
+  'open311-keys',
 ] as const;
 export type ResourceName = (typeof RESOURCES)[number];
 
@@ -53,6 +54,8 @@ export const PERMISSIONS: Record<ResourceName, Record<Action, readonly Role[]>> 
   // Dispatchers declare pauses (typhoon warnings); managers set hours, holidays and deadlines.
   calendars: { read: ALL, write: ['admin', 'operator_manager', 'dispatcher'] },
   'routing-rules': { read: ALL, write: MANAGERS },
+  // Integrations (12345 bridge, civic apps) are issued by the platform administrator.
+  'open311-keys': { read: ['admin'], write: ['admin'] },
 };
 
 export function isAllowed(role: Role, resource: ResourceName, action: Action): boolean {

@@ -28,6 +28,7 @@ export const SCOPE_KIND: Record<ResourceName, ScopeKind> = {
   categories: 'contract',
   calendars: 'contract',
   'routing-rules': 'contract',
+  'open311-keys': 'contract',
 };
 
 /** Tenant ids related through contracts, needed to scope the tenant resources themselves. */
