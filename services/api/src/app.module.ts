@@ -22,6 +22,15 @@ import { RESOURCE_DEFS } from './resources/definitions';
 import { resourceController } from './resources/resource.controller';
 import { ResourceService } from './resources/resource.service';
 import { DEVICE_REGISTRY, LOGGER, MONGO } from './tokens';
+import { Open311Controller } from './work-orders/open311.controller';
+import { Open311KeysController } from './work-orders/open311-keys.controller';
+import { WorkOrderService } from './work-orders/work-order.service';
+import {
+  CalendarsController,
+  CategoriesController,
+  RoutingRulesController,
+  WorkOrdersController,
+} from './work-orders/work-orders.controller';
 
 export interface ApiDeps {
   config: ApiConfig;
@@ -47,6 +56,12 @@ export class ApiModule implements NestModule {
         LiveController,
         TracksController,
         ...RESOURCE_CONTROLLERS,
+        WorkOrdersController,
+        CategoriesController,
+        CalendarsController,
+        RoutingRulesController,
+        Open311Controller,
+        Open311KeysController,
       ],
       providers: [
         { provide: ApiConfig, useValue: deps.config },
@@ -62,6 +77,7 @@ export class ApiModule implements NestModule {
         ResourceService,
         ApiLifecycle,
         LiveHub,
+        WorkOrderService,
       ],
     };
   }

@@ -68,14 +68,32 @@ export class ApiConfig extends InfraConfig {
   @MinLength(1, { message: 'is required when BROKER_AUTH_MODE=mosquitto-file' })
   INGEST_MQTT_PASSWORD = '';
 
-  /** Allowed browser origins (comma-separated) or `*`. */
-  @IsString()
-  CORS_ORIGINS = '*';
-
-  /** Prefix of every Redis key, shared with ingest: the live stream listens on `${REDIS_PREFIX}:live`. */
+  /**
+   * Prefix of every Redis key, shared with ingest and the worker: domain events go on BullMQ queues under
+   * `${REDIS_PREFIX}:bull`, and the live stream listens on `${REDIS_PREFIX}:live`.
+   */
   @IsString()
   @MinLength(1)
   REDIS_PREFIX = 'dwg';
+
+  /** A result photo or badge track farther than this from a work order's location flags the close-out. */
+  @IsInt()
+  @Min(1)
+  WO_CLOSEOUT_MAX_DISTANCE_M = 150;
+
+  /** Open reports of the same category within this distance are offered as possible duplicates. */
+  @IsInt()
+  @Min(1)
+  WO_DUPLICATE_RADIUS_M = 50;
+
+  /** Largest photo accepted, in bytes. */
+  @IsInt()
+  @Min(1024)
+  WO_PHOTO_MAX_BYTES = 10 * 1024 * 1024;
+
+  /** Allowed browser origins (comma-separated) or `*`. */
+  @IsString()
+  CORS_ORIGINS = '*';
 
   /** Live map: a device not heard from for this long is offline. */
   @IsInt()

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { COLLECTIONS } from '@dwg/persistence';
 import { REPO_ROOT } from '@dwg/local-stack';
-import { createTestDb, startService, type RunningService, type TestDb } from '@dwg/testing';
+import { createTestDb, startService, uniqueName, type RunningService, type TestDb } from '@dwg/testing';
+import { buildDemo } from '../src/seed/demo-world';
+import { testJpeg } from '../src/work-orders/test-images';
 
 const run = promisify(execFile);
 
@@ -82,7 +84,11 @@ describe('demo seed', () => {
   });
 
   it('lets every demo user log in, and each sees only its tenant', async () => {
-    api = await startService('api', { MONGO_URL: db.url, BROKER_AUTH_MODE: 'none' });
+    api = await startService('api', {
+      MONGO_URL: db.url,
+      BROKER_AUTH_MODE: 'none',
+      REDIS_PREFIX: uniqueName('seed'),
+    });
     const { users } = JSON.parse(readFileSync(join(REPO_ROOT, 'infra/demo/credentials.json'), 'utf8')) as {
       users: { username: string; password: string; role: string; tenant: string }[];
     };
@@ -108,5 +114,70 @@ describe('demo seed', () => {
       else
         expect(contracts.every((c) => c.operatorId === user.operatorId) && contracts.length === 2).toBe(true);
     }
+  });
+
+  it('routes a report in a demo zone to its team with the demo deadline, and shows it through Open311', async () => {
+    const { users, open311_api_key } = JSON.parse(
+      readFileSync(join(REPO_ROOT, 'infra/demo/credentials.json'), 'utf8'),
+    ) as { users: { username: string; password: string }[]; open311_api_key: string };
+    const login = async (name: string) => {
+      const u = users.find((x) => x.username === name)!;
+      const res = await fetch(`${api.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: u.username, password: u.password }),
+      });
+      return ((await res.json()) as { accessToken: string }).accessToken;
+    };
+    const centre = (id: string) => {
+      const ring = (buildDemo().zones.find((z) => z._id === id)!.geometry as { coordinates: number[][][] })
+        .coordinates[0];
+      const xs = ring.map((p) => p[0]);
+      const ys = ring.map((p) => p[1]);
+      return { lng: (Math.min(...xs) + Math.max(...xs)) / 2, lat: (Math.min(...ys) + Math.max(...ys)) / 2 };
+    };
+    const token = await login('yc.worker');
+    const report = async (zone: string) => {
+      const form = new FormData();
+      const at = centre(zone);
+      form.append('category', 'litter');
+      form.append('lng', String(at.lng));
+      form.append('lat', String(at.lat));
+      form.append('photos', new Blob([testJpeg()]), 'litter.jpg');
+      const res = await fetch(`${api.url}/api/work-orders`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: form,
+      });
+      expect(res.status).toBe(201);
+      return (await res.json()) as {
+        id: string;
+        teamId: string;
+        zoneId: string;
+        dueAt: string;
+        dispatchedAt: string;
+      };
+    };
+    // the grid-specific rule sends litter in the first grid to the second sanitation team; elsewhere the first
+    const inRuleGrid = await report('zone-01-grid-11');
+    expect(inRuleGrid).toMatchObject({ zoneId: 'zone-01-grid-11', teamId: 'team-02' });
+    expect(Date.parse(inRuleGrid.dueAt) - Date.parse(inRuleGrid.dispatchedAt)).toBe(5 * 60_000);
+    expect(await report('zone-01-grid-12')).toMatchObject({ zoneId: 'zone-01-grid-12', teamId: 'team-01' });
+    const open311 = (await (await fetch(`${api.url}/open311/v2/requests/${inRuleGrid.id}.json`)).json()) as {
+      status: string;
+      service_code: string;
+    }[];
+    expect(open311[0]).toMatchObject({ status: 'open', service_code: 'litter' });
+    const post = await fetch(`${api.url}/open311/v2/requests.json`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        api_key: open311_api_key,
+        service_code: 'litter',
+        ...Object.fromEntries(
+          Object.entries(centre('zone-04-grid-11')).map(([k, v]) => [k === 'lng' ? 'long' : k, String(v)]),
+        ),
+      }),
+    });
+    expect(post.status).toBe(200);
   });
 });

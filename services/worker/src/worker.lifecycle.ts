@@ -16,6 +16,7 @@ import { CONSUMED_JOBS } from './jobs/queues';
 import { TelemetryProcessor } from './jobs/telemetry.processor';
 import { WORKER_INDEXES } from './persistence/collections';
 import { LOGGER } from './tokens';
+import { WorkOrderTimersProcessor } from './work-orders/work-order-loop';
 
 /** Start: indexes, the handler check, then the BullMQ workers. Stop: crons, workers (active jobs finish), writes. */
 @Injectable()
@@ -26,12 +27,13 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(TelemetryProcessor) private readonly telemetry: TelemetryProcessor,
     @Inject(EvidenceProcessor) private readonly evidence: EvidenceProcessor,
     @Inject(DomainEventsProcessor) private readonly domainEvents: DomainEventsProcessor,
+    @Inject(WorkOrderTimersProcessor) private readonly workOrderTimers: WorkOrderTimersProcessor,
     @Inject(SchedulerRegistry) private readonly scheduler: SchedulerRegistry,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   private get processors() {
-    return [this.telemetry, this.evidence, this.domainEvents];
+    return [this.telemetry, this.evidence, this.domainEvents, this.workOrderTimers];
   }
 
   async onApplicationBootstrap(): Promise<void> {

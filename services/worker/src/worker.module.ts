@@ -16,6 +16,7 @@ import { WORKER_QUEUES } from './jobs/queues';
 import { redisOptions } from './jobs/redis';
 import { TelemetryProcessor } from './jobs/telemetry.processor';
 import { WorkerLifecycle } from './worker.lifecycle';
+import { WorkOrderLoop, WorkOrderTimersProcessor } from './work-orders/work-order-loop';
 import { LOGGER, MONGO } from './tokens';
 
 export interface WorkerDeps {
@@ -39,6 +40,7 @@ export class WorkerModule {
           { name: QUEUES.telemetry },
           { name: WORKER_QUEUES.evidence },
           { name: QUEUES.domainEvents },
+          { name: WORKER_QUEUES.workOrderTimers },
         ),
       ],
       controllers: [HealthController],
@@ -52,6 +54,8 @@ export class WorkerModule {
         EvidenceProcessor,
         { provide: DomainEventBus, useValue: new DomainEventBus() },
         DomainEventsProcessor,
+        WorkOrderLoop,
+        WorkOrderTimersProcessor,
         EvidenceCron,
         WorkerLifecycle,
       ],

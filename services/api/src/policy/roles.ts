@@ -21,6 +21,12 @@ export const RESOURCES = [
   'audit-log',
   // Live map, stream and track playback (read-only views over devices and their telemetry).
   'live',
+  // issue 5: work orders (云报事) and their settings
+  'work-orders',
+  'categories',
+  'calendars',
+  'routing-rules',
+  'open311-keys',
 ] as const;
 export type ResourceName = (typeof RESOURCES)[number];
 
@@ -45,6 +51,14 @@ export const PERMISSIONS: Record<ResourceName, Record<Action, readonly Role[]>> 
   users: { read: MANAGERS, write: MANAGERS },
   'audit-log': { read: ALL, write: [] },
   live: { read: ALL, write: [] },
+  // Who may take which lifecycle action is decided by the work-order state machine (@dwg/contracts) on top.
+  'work-orders': { read: ALL, write: ['admin', 'operator_manager', 'dispatcher', 'field_worker'] },
+  categories: { read: ALL, write: [] },
+  // Dispatchers declare pauses (typhoon warnings); managers set hours, holidays and deadlines.
+  calendars: { read: ALL, write: ['admin', 'operator_manager', 'dispatcher'] },
+  'routing-rules': { read: ALL, write: MANAGERS },
+  // Integrations (12345 bridge, civic apps) are issued by the platform administrator.
+  'open311-keys': { read: ['admin'], write: ['admin'] },
 };
 
 export function isAllowed(role: Role, resource: ResourceName, action: Action): boolean {

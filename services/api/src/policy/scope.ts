@@ -25,6 +25,11 @@ export const SCOPE_KIND: Record<ResourceName, ScopeKind> = {
   users: 'user',
   'audit-log': 'audit',
   live: 'contract',
+  'work-orders': 'contract',
+  categories: 'contract',
+  calendars: 'contract',
+  'routing-rules': 'contract',
+  'open311-keys': 'contract',
 };
 
 /** Tenant ids related through contracts, needed to scope the tenant resources themselves. */

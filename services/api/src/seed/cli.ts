@@ -26,7 +26,7 @@ export async function main(argv: string[]): Promise<number> {
     })
     .option('users-out', {
       type: 'string',
-      describe: 'write demo logins: {"users":[{username,password,role,tenant}]}',
+      describe: 'write demo logins: {"users":[{username,password,role,tenant}],"open311_api_key":"…"}',
     })
     .option('geojson-out', {
       type: 'string',
@@ -72,7 +72,7 @@ export async function main(argv: string[]): Promise<number> {
       writeFileSync(path, JSON.stringify(body, null, 2) + '\n', mode ? { mode } : {});
     };
     if (args['credentials-out']) write(args['credentials-out'], { devices: res.devices }, 0o600);
-    if (args['users-out']) write(args['users-out'], { users: res.users });
+    if (args['users-out']) write(args['users-out'], { users: res.users, open311_api_key: res.open311ApiKey });
     if (args['geojson-out']) write(args['geojson-out'], demoGeoJson(res.data));
     process.stdout.write(JSON.stringify({ inserted: res.inserted, existing: res.existing }) + '\n');
     return 0;

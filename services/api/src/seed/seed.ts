@@ -6,6 +6,8 @@ import { AuditRepository } from '../audit/audit.repository';
 import { encodeDoc } from '../resources/resource.repository';
 import { plainSnapshot } from '../audit/audit-chain';
 import { buildDemo, demoDeviceSecret, DEMO_DEVICE_KEY, type DemoData } from './demo-world';
+import { buildDemoWorkOrders, DEMO_OPEN311_KEY } from './demo-work-orders';
+import { hashKey } from '../work-orders/api-keys';
 
 export interface SeedOptions {
   deviceKey?: string;
@@ -19,6 +21,7 @@ export interface SeedResult {
   devices: { deviceId: string; kind: 'gps' | 'badge'; secret: string }[];
   users: { username: string; password: string; role: string; tenant: string }[];
   data: DemoData;
+  open311ApiKey: string;
 }
 
 const SEED_ACTOR = { id: 'seed', username: 'seed', role: 'admin' };
@@ -174,9 +177,39 @@ export async function seedDemo(
     );
   }
 
+  // Work orders: calendars with demo-shortened deadlines, routing rules, and the Open311 key of the 12345 bridge.
+  const wo = buildDemoWorkOrders(data);
+  for (const [resource, collection, docs] of [
+    ['calendars', COLLECTIONS.workOrderCalendars, wo.calendars],
+    ['routing-rules', COLLECTIONS.workOrderRouting, wo.routing],
+  ] as [string, string, Record<string, unknown>[]][]) {
+    const missing = await insertMissing(resource, collection, docs);
+    if (!missing.length) continue;
+    await db.collection(collection).insertMany(missing as never[], { ordered: true });
+    await auditBatch(resource, missing);
+  }
+  const open311Key = {
+    _id: 'open311-12345-bridge',
+    name: '12345 hotline bridge',
+    keyHash: hashKey(DEMO_OPEN311_KEY),
+    // Reports outside every zone wait in this operator's screening queue; the agency follows them.
+    operatorId: 'op-yuncheng',
+    agencyId: 'ag-baiyun-cg',
+    enabled: true,
+  };
+  const missingKeys = await insertMissing('open311-keys', COLLECTIONS.open311Keys, [open311Key]);
+  if (missingKeys.length) {
+    await db.collection(COLLECTIONS.open311Keys).insertMany(missingKeys as never[]);
+    await auditBatch(
+      'open311-keys',
+      missingKeys.map(({ keyHash: _k, ...k }) => k),
+    );
+  }
+
   return {
     inserted,
     existing,
+    open311ApiKey: DEMO_OPEN311_KEY,
     devices: creds,
     users: data.users.map((u) => ({
       username: u.username,

@@ -118,6 +118,11 @@ export interface WorkOrderChanged extends KpiKey {
   rating: number | null;
   alarmId: string | null;
   changedAt: string;
+  /** Second deadline (red card), ISO; null while unknown (screening, an open calendar pause). */
+  redDueAt?: string | null;
+  /** Bumped whenever dueAt/redDueAt are recomputed: deadline timers are keyed by it. */
+  deadlineVersion?: number;
+  teamId?: string | null;
 }
 
 export const DOMAIN_EVENTS = {

@@ -4,3 +4,4 @@ export * from './decode';
 export * from './queues';
 export * from './domain-events';
 export * from './live';
+export * from './work-orders';

@@ -20,7 +20,16 @@ export const COLLECTIONS = {
   shifts: 'shifts',
   users: 'users',
   auditLog: 'audit_log',
+  // work orders (issue 5); photos are in the GridFS bucket `wo_photos` (wo_photos.files / wo_photos.chunks)
+  workOrders: 'work_orders',
+  workOrderCalendars: 'wo_calendars',
+  workOrderRouting: 'wo_routing',
+  workOrderNotifications: 'wo_notifications',
+  open311Keys: 'open311_keys',
 } as const;
+
+/** GridFS bucket of work-order photos. */
+export const WORK_ORDER_PHOTO_BUCKET = 'wo_photos';
 
 /** Fields every tenant-scoped query of services/api filters on. */
 function tenantIndexes(): IndexDescription[] {
@@ -84,6 +93,22 @@ export const INDEXES: Record<string, IndexDescription[]> = {
     { key: { 'scope.agencyId': 1, seq: 1 }, name: 'scope_agency' },
     { key: { resource: 1, resourceId: 1 }, name: 'resource' },
   ],
+  [COLLECTIONS.workOrders]: [
+    ...tenantIndexes(),
+    { key: { state: 1, category: 1 }, name: 'state_category' },
+    { key: { token: 1 }, name: 'token' },
+    { key: { reportedAt: 1 }, name: 'reported_at' },
+  ],
+  [COLLECTIONS.workOrderCalendars]: [
+    { key: { operatorId: 1 }, name: 'operator' },
+    { key: { agencyId: 1 }, name: 'agency' },
+  ],
+  [COLLECTIONS.workOrderRouting]: [
+    { key: { operatorId: 1 }, name: 'operator' },
+    { key: { agencyId: 1 }, name: 'agency' },
+  ],
+  [COLLECTIONS.workOrderNotifications]: [{ key: { workOrderId: 1 }, name: 'work_order' }],
+  [COLLECTIONS.open311Keys]: [{ key: { keyHash: 1 }, name: 'key_hash', unique: true }],
 };
 
 /** Idempotent. One index per command: FerretDB v1.24 panics on a createIndexes of several that already exist. */

@@ -13,6 +13,7 @@ describe('job handler check at start-up', () => {
           queue: 'domain-events',
           handlers: { 'task-changed': ok, 'alarm-changed': ok, 'work-order-changed': ok },
         },
+        { queue: 'work-order-timers', handlers: { card: ok } },
       ]),
     ).not.toThrow();
   });
@@ -20,7 +21,7 @@ describe('job handler check at start-up', () => {
   it('refuses, naming the queue and job, when a handler or a processor is missing', () => {
     expect(() => assertHandlers(CONSUMED_JOBS, [{ queue: 'telemetry', handlers: {} }])).toThrow(
       new MissingHandlerError(
-        'no handler for job telemetry/batch-stored, evidence/summarize, domain-events/task-changed, domain-events/alarm-changed, domain-events/work-order-changed: refusing to start',
+        'no handler for job telemetry/batch-stored, evidence/summarize, domain-events/task-changed, domain-events/alarm-changed, domain-events/work-order-changed, work-order-timers/card: refusing to start',
       ),
     );
   });

@@ -6,12 +6,17 @@ import { DOMAIN_EVENTS, JOBS, QUEUES } from '@dwg/contracts';
  */
 export const WORKER_QUEUES = {
   evidence: 'evidence',
+  /** Delayed jobs: a work order's yellow and red cards (issue 5). */
+  workOrderTimers: 'work-order-timers',
 } as const;
 
 export const WORKER_JOBS = {
   evidence: {
     /** Recompute the summaries of evidence touched since the last run (enqueued by a cron every minute). */
     summarize: 'summarize',
+  },
+  workOrderTimers: {
+    card: 'card',
   },
 } as const;
 
@@ -20,6 +25,7 @@ export const CONSUMED_JOBS: Record<string, readonly string[]> = {
   [QUEUES.telemetry]: [JOBS.telemetry.batchStored],
   [WORKER_QUEUES.evidence]: [WORKER_JOBS.evidence.summarize],
   [QUEUES.domainEvents]: Object.values(DOMAIN_EVENTS),
+  [WORKER_QUEUES.workOrderTimers]: [WORKER_JOBS.workOrderTimers.card],
 };
 
 export interface SummarizeJob {
