@@ -15,6 +15,9 @@ import { EvidenceProcessor } from './jobs/evidence.processor';
 import { WORKER_QUEUES } from './jobs/queues';
 import { redisOptions } from './jobs/redis';
 import { TelemetryProcessor } from './jobs/telemetry.processor';
+import { TasksCron } from './jobs/tasks.cron';
+import { AlarmsProcessor, TasksProcessor } from './jobs/tasks.processor';
+import { TasksCore } from './tasks.core';
 import { WorkerLifecycle } from './worker.lifecycle';
 import { LOGGER, MONGO } from './tokens';
 
@@ -39,6 +42,8 @@ export class WorkerModule {
           { name: QUEUES.telemetry },
           { name: WORKER_QUEUES.evidence },
           { name: QUEUES.domainEvents },
+          { name: WORKER_QUEUES.tasks },
+          { name: WORKER_QUEUES.alarms },
         ),
       ],
       controllers: [HealthController],
@@ -53,6 +58,10 @@ export class WorkerModule {
         { provide: DomainEventBus, useValue: new DomainEventBus() },
         DomainEventsProcessor,
         EvidenceCron,
+        TasksCore,
+        TasksProcessor,
+        AlarmsProcessor,
+        TasksCron,
         WorkerLifecycle,
       ],
     };

@@ -6,6 +6,8 @@ import { DOMAIN_EVENTS, JOBS, QUEUES } from '@dwg/contracts';
  */
 export const WORKER_QUEUES = {
   evidence: 'evidence',
+  tasks: 'tasks',
+  alarms: 'alarms',
 } as const;
 
 export const WORKER_JOBS = {
@@ -13,16 +15,38 @@ export const WORKER_JOBS = {
     /** Recompute the summaries of evidence touched since the last run (enqueued by a cron every minute). */
     summarize: 'summarize',
   },
+  tasks: {
+    /** Generate (upsert) the tasks of one service day from the shifts in force. */
+    generate: 'generate',
+    /** Move tasks through pending → in_progress → completed/partial/missed and publish TaskChanged. */
+    lifecycle: 'lifecycle',
+  },
+  alarms: {
+    /** Periodic alarm checks that no record triggers (device offline). */
+    sweep: 'sweep',
+  },
 } as const;
 
 /** Every job the worker consumes, per queue: start-up fails when one has no handler. */
 export const CONSUMED_JOBS: Record<string, readonly string[]> = {
   [QUEUES.telemetry]: [JOBS.telemetry.batchStored],
   [WORKER_QUEUES.evidence]: [WORKER_JOBS.evidence.summarize],
+  [WORKER_QUEUES.tasks]: Object.values(WORKER_JOBS.tasks),
+  [WORKER_QUEUES.alarms]: Object.values(WORKER_JOBS.alarms),
   [QUEUES.domainEvents]: Object.values(DOMAIN_EVENTS),
 };
 
 export interface SummarizeJob {
   /** Evidence is summarised as of this time (epoch ms). */
+  asOf: number;
+}
+
+export interface GenerateTasksJob {
+  /** Service day (YYYY-MM-DD, Asia/Shanghai). */
+  day: string;
+}
+
+export interface LifecycleJob {
+  /** Evaluate as of this time (epoch ms). */
   asOf: number;
 }
