@@ -64,6 +64,16 @@ describe('alarm rules', () => {
     expect(late.events).toEqual([]);
   });
 
+  it("reaches the same episode when a device's batches are evaluated out of order", () => {
+    const first = [...every(inside, 0, 10), ...every(outside, 10, 35)];
+    const second = every(outside, 35, 40);
+    const reversed = evaluateDevice(badge, DEFAULT_ALARM_RULES, {}, second);
+    expect(raised(reversed.events)).toEqual([]);
+    const then = evaluateDevice(badge, DEFAULT_ALARM_RULES, reversed.state, first);
+    expect(raised(then.events)).toEqual(['off_post|post-1']);
+    expect(then.state.outsideSince).toBe(10 * MIN);
+  });
+
   it('uses the contract threshold and honours disabled types', () => {
     const rules = resolveAlarmRules({ offPostMin: 5 });
     expect(raised(evaluateDevice(badge, rules, {}, every(outside, 0, 7)).events)).toEqual([

@@ -91,8 +91,11 @@ export interface DeviceAlarmState {
   lastTs?: number;
   lastLng?: number;
   lastLat?: number;
+  /** Zone rule, per duty task: newest record inside, newest outside, start of the current outside episode. */
+  zoneTask?: string | null;
+  lastInside?: number | null;
+  lastOutside?: number | null;
   outsideSince?: number | null;
-  outsideTask?: string | null;
   overSince?: number | null;
   stoppedSince?: number | null;
   stoppedTask?: string | null;
@@ -164,33 +167,44 @@ export function evaluateDevice(
         raise('low_battery', ctx.deviceId, null, p, `battery of ${ctx.deviceId} at ${p.bat}%`);
       else if (p.bat >= rules.lowBatteryClearPct) clear('low_battery', ctx.deviceId, p.ts);
     }
-    if (st.lastTs !== undefined && p.ts <= st.lastTs) continue;
-
-    // Zone: a vehicle leaving its shift's zone (zone_exit) or a worker leaving their post (off_post).
+    // Zone: a vehicle leaving its shift's zone (zone_exit) or a worker leaving their post (off_post). Folded
+    // with min/max like the evidence, so batches of one device evaluated out of order reach the same episode.
     const duty = ctx.dutyAt(p.ts);
-    const zoneType: AlarmType = ctx.kind === 'badge' ? 'off_post' : 'zone_exit';
-    const zoneMs = (ctx.kind === 'badge' ? rules.offPostMin : rules.zoneExitMin) * MIN;
-    const outside = !!duty?.inZone && !duty.inZone(p.lng, p.lat);
-    if (outside && duty) {
-      if (st.outsideSince == null || st.outsideTask !== duty.taskId) {
-        if (st.outsideSince != null && st.outsideTask) clear(zoneType, st.outsideTask, p.ts);
-        st.outsideSince = p.ts;
-        st.outsideTask = duty.taskId;
+    if (duty?.inZone && (st.zoneTask === duty.taskId || st.lastTs === undefined || p.ts > st.lastTs)) {
+      const zoneType: AlarmType = ctx.kind === 'badge' ? 'off_post' : 'zone_exit';
+      const zoneMs = (ctx.kind === 'badge' ? rules.offPostMin : rules.zoneExitMin) * MIN;
+      if (st.zoneTask !== duty.taskId) {
+        if (st.zoneTask && st.outsideSince != null) clear(zoneType, st.zoneTask, p.ts);
+        st.zoneTask = duty.taskId;
+        st.lastInside = st.lastOutside = st.outsideSince = null;
       }
-      if (p.ts - st.outsideSince >= zoneMs)
-        raise(
-          zoneType,
-          duty.taskId,
-          duty.taskId,
-          p,
-          `${ctx.deviceId} outside its zone for ${Math.round((p.ts - st.outsideSince) / MIN)} min`,
-        );
-    } else if (st.outsideSince != null) {
-      if (st.outsideTask) clear(zoneType, st.outsideTask, p.ts);
-      st.outsideSince = null;
-      st.outsideTask = null;
+      if (duty.inZone(p.lng, p.lat)) {
+        st.lastInside = Math.max(st.lastInside ?? p.ts, p.ts);
+        if (st.outsideSince != null && st.lastInside > st.outsideSince) {
+          // Inside after the episode began: if a newer record is outside, the worker left again right after
+          // this one (the episode is shortened, never lengthened); otherwise they are back and it clears.
+          if ((st.lastOutside ?? -Infinity) > st.lastInside) st.outsideSince = st.lastInside;
+          else {
+            clear(zoneType, duty.taskId, p.ts);
+            st.outsideSince = null;
+          }
+        }
+      } else {
+        st.lastOutside = Math.max(st.lastOutside ?? p.ts, p.ts);
+        if (st.lastInside == null || p.ts > st.lastInside)
+          st.outsideSince = Math.min(st.outsideSince ?? p.ts, p.ts);
+        if (st.outsideSince != null && st.lastOutside - st.outsideSince >= zoneMs)
+          raise(
+            zoneType,
+            duty.taskId,
+            duty.taskId,
+            p,
+            `${ctx.deviceId} outside its zone for ${Math.round((st.lastOutside - st.outsideSince) / MIN)} min`,
+          );
+      }
     }
 
+    if (st.lastTs !== undefined && p.ts <= st.lastTs) continue;
     const prevFix =
       st.lastTs !== undefined && st.lastLng !== undefined && st.lastLat !== undefined
         ? { ts: st.lastTs, lng: st.lastLng, lat: st.lastLat }

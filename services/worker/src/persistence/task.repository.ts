@@ -79,10 +79,19 @@ export class TaskRepository {
     return out;
   }
 
-  /** Tasks whose window has ended but whose status is not yet final, and tasks flagged for a recheck. */
+  /**
+   * Tasks whose window has ended but whose status is not yet final, tasks that started but were never evaluated
+   * (so a task without any evidence still shows its zero metrics), and tasks flagged for a recheck.
+   */
   async due(asOf: number): Promise<StoredTask[]> {
     return this.col
-      .find({ $or: [{ final: false, windowEnd: { $lte: asOf } }, { recheck: true }] })
+      .find({
+        $or: [
+          { final: false, windowEnd: { $lte: asOf } },
+          { fingerprint: { $exists: false }, windowStart: { $lte: asOf } },
+          { recheck: true },
+        ],
+      })
       .limit(5000)
       .toArray();
   }
