@@ -13,6 +13,9 @@ import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
 import { DeviceCredentialsController } from './devices/device-credentials.controller';
 import { DeviceStore } from './devices/device.store';
+import { AlarmsController } from './alarms/alarms.controller';
+import { DomainEventsPublisher } from './events/domain-events.publisher';
+import { TasksController } from './tasks/tasks.controller';
 import { HealthController } from './http/health.controller';
 import { ApiMetrics } from './http/metrics';
 import { RequestLog } from './http/request-log';
@@ -42,6 +45,8 @@ export class ApiModule implements NestModule {
         AuthController,
         AuditController,
         DeviceCredentialsController,
+        TasksController,
+        AlarmsController,
         ...RESOURCE_CONTROLLERS,
       ],
       providers: [
@@ -56,6 +61,7 @@ export class ApiModule implements NestModule {
         AuditService,
         DeviceStore,
         ResourceService,
+        DomainEventsPublisher,
         ApiLifecycle,
       ],
     };

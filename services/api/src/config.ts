@@ -68,6 +68,11 @@ export class ApiConfig extends InfraConfig {
   @MinLength(1, { message: 'is required when BROKER_AUTH_MODE=mosquitto-file' })
   INGEST_MQTT_PASSWORD = '';
 
+  /** Prefix of Redis keys, as the worker's: domain events go to the BullMQ queue under `${REDIS_PREFIX}:bull`. */
+  @IsString()
+  @MinLength(1)
+  REDIS_PREFIX = 'dwg';
+
   /** Allowed browser origins (comma-separated) or `*`. */
   @IsString()
   CORS_ORIGINS = '*';

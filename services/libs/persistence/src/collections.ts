@@ -20,6 +20,10 @@ export const COLLECTIONS = {
   shifts: 'shifts',
   users: 'users',
   auditLog: 'audit_log',
+  // services/worker: tasks with their lifecycle, and alarms (indexes in the worker's WORKER_INDEXES); the api
+  // lists them and acknowledges/closes alarms
+  tasks: 'tasks',
+  alarms: 'alarms',
 } as const;
 
 /** Fields every tenant-scoped query of services/api filters on. */
