@@ -1,6 +1,7 @@
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import mqtt, { type MqttClient } from 'mqtt';
+import { domainEventJobId, QUEUES } from '@dwg/contracts';
 import { COLLECTIONS } from '@dwg/persistence';
 import {
   createTestDb,
@@ -47,6 +48,8 @@ describe('worker: tasks from shifts, their evidence over MQTT, and alarms', () =
   const line = straightRoute(600);
   const zone = square(offset(ORIGIN, -200, -200), 1000);
   const t0 = now - 60 * MIN;
+  const earlyStart = now - 3 * 60 * MIN;
+  const earlyDay = serviceDay(earlyStart);
   const secrets = new Map<string, string>();
 
   const geo = (g: object) => JSON.stringify(g);
@@ -106,28 +109,24 @@ describe('worker: tasks from shifts, their evidence over MQTT, and alarms', () =
     await d
       .collection(COLLECTIONS.teams)
       .insertOne({ _id: 'team-1' as never, ...tenant, name: 'team', serviceLine: 'sanitation' });
-    await d
-      .collection(COLLECTIONS.vehicles)
-      .insertMany(
-        ['full', 'half', 'off'].map((k) => ({
-          _id: `v-${k}` as never,
-          ...tenant,
-          plate: k,
-          type: 'sweeper',
-        })),
-      );
-    await d
-      .collection(COLLECTIONS.workers)
-      .insertMany(
-        ['leaves', 'stays'].map((k) => ({
-          _id: `w-${k}` as never,
-          ...tenant,
-          employeeNo: k,
-          name: k,
-          role: 'sweeper',
-          teamId: 'team-1',
-        })),
-      );
+    await d.collection(COLLECTIONS.vehicles).insertMany(
+      ['full', 'half', 'off'].map((k) => ({
+        _id: `v-${k}` as never,
+        ...tenant,
+        plate: k,
+        type: 'sweeper',
+      })),
+    );
+    await d.collection(COLLECTIONS.workers).insertMany(
+      ['leaves', 'stays'].map((k) => ({
+        _id: `w-${k}` as never,
+        ...tenant,
+        employeeNo: k,
+        name: k,
+        role: 'sweeper',
+        teamId: 'team-1',
+      })),
+    );
     const devices = [
       ...['full', 'half', 'off'].map((k) => ({
         deviceId: `veh-${k}-${prefix}`,
@@ -149,12 +148,16 @@ describe('worker: tasks from shifts, their evidence over MQTT, and alarms', () =
       await d
         .collection(COLLECTIONS.devices)
         .updateOne({ _id: dev.deviceId as never }, { $set: { ...tenant, ...dev.bind } });
-    await d
-      .collection(COLLECTIONS.shifts)
-      .insertMany([
-        ...['full', 'half', 'off'].map((k) => shift(`sh-${k}`, 'vehicle', `v-${k}`, 'route', 'route-1')),
-        shift('sh-team', 'team', 'team-1', 'zone', 'zone-1'),
-      ] as never[]);
+    await d.collection(COLLECTIONS.shifts).insertMany([
+      ...['full', 'half', 'off'].map((k) => shift(`sh-${k}`, 'vehicle', `v-${k}`, 'route', 'route-1')),
+      shift('sh-team', 'team', 'team-1', 'zone', 'zone-1'),
+      // A shift that ended an hour ago with no record at all (this vehicle has no terminal).
+      {
+        ...shift('sh-early', 'vehicle', 'v-early', 'route', 'route-1'),
+        start: hhmm(earlyStart),
+        end: hhmm(now - 60 * MIN),
+      },
+    ] as never[]);
   }
 
   const dev = (k: string) => `${k}-${prefix}`;
@@ -242,8 +245,9 @@ describe('worker: tasks from shifts, their evidence over MQTT, and alarms', () =
 
   it("generates the day's tasks from the shifts, and generating again creates nothing twice", async () => {
     // The worker enqueues generation for today and tomorrow when it starts.
-    await waitUntil('generated tasks', async () => (await tasks().countDocuments({ day })) >= 6);
-    const first = await tasks().find({ day }).sort({ _id: 1 }).toArray();
+    const ours = { shiftId: { $ne: 'sh-early' }, day };
+    await waitUntil('generated tasks', async () => (await tasks().countDocuments(ours)) >= 8);
+    const first = await tasks().find(ours).sort({ _id: 1 }).toArray();
     expect(first.map((t) => t._id)).toEqual(
       [
         taskId('sh-full', day, 'online'),
@@ -257,8 +261,8 @@ describe('worker: tasks from shifts, their evidence over MQTT, and alarms', () =
       ].sort(),
     );
     const again = await runJob(WORKER_JOBS.tasks.generate, { day }, `gen-again-${day}`);
-    expect(again).toMatchObject({ day, tasks: 8, inserted: 0, updated: 0 });
-    const second = await tasks().find({ day }).sort({ _id: 1 }).toArray();
+    expect(again).toMatchObject({ day, inserted: 0, updated: 0 });
+    const second = await tasks().find(ours).sort({ _id: 1 }).toArray();
     expect(second).toEqual(first);
     expect(first.every((t) => t.status === 'pending' && t.rev === 1)).toBe(true);
   });
@@ -354,5 +358,40 @@ describe('worker: tasks from shifts, their evidence over MQTT, and alarms', () =
     expect(cleared.status).toBe('open');
     expect(cleared.clearedAt).toBeTruthy();
     expect(await alarms().countDocuments({ type: 'off_post' })).toBe(1);
+  });
+
+  it('ends a route nobody drove as missed, raises one route_missed alarm, and announces each change with a new rev', async () => {
+    const id = taskId('sh-early', earlyDay, 'route');
+    await runJob(WORKER_JOBS.tasks.generate, { day: earlyDay }, `gen-early-${earlyDay}`);
+    const missed = await metricsOf(id, (m) => m.coverage === 0, 'early');
+    expect(missed.task).toMatchObject({ status: 'missed', final: true, rev: 2 });
+    await runJob(WORKER_JOBS.tasks.lifecycle, { asOf: Date.now() }, 'lc-early-again');
+    expect((await tasks().findOne({ _id: id }))?.rev).toBe(2);
+    const routeAlarms = await alarms().find({ type: 'route_missed' }).toArray();
+    expect(routeAlarms).toHaveLength(1);
+    expect(routeAlarms[0]).toMatchObject({ taskId: id, subjectKind: 'task', subjectId: id, status: 'open' });
+
+    const events = new Queue(QUEUES.domainEvents, { connection, prefix: `${prefix}:bull` });
+    try {
+      const created = await events.getJob(domainEventJobId('task-changed', id, 1));
+      const ended = await events.getJob(domainEventJobId('task-changed', id, 2));
+      expect(created?.data).toMatchObject({
+        taskId: id,
+        rev: 1,
+        status: 'pending',
+        serviceLine: 'sanitation',
+        type: 'route',
+      });
+      expect(ended?.data).toMatchObject({ rev: 2, status: 'missed', final: true, metrics: { coverage: 0 } });
+      const full = taskId('sh-full', day, 'route');
+      const fullDone = await tasks().findOne({ _id: full });
+      const last = await events.getJob(domainEventJobId('task-changed', full, fullDone!.rev));
+      expect(last?.data).toMatchObject({ status: 'completed', contractId: 'ct-1', tenantId: 'op-1', day });
+      expect((last?.data as { metrics: { coverage: number } }).metrics.coverage).toBeGreaterThanOrEqual(0.98);
+      const alarmEvent = await events.getJob(domainEventJobId('alarm-changed', routeAlarms[0]._id, 1));
+      expect(alarmEvent?.data).toMatchObject({ type: 'route_missed', status: 'open', taskId: id });
+    } finally {
+      await events.close();
+    }
   });
 });
