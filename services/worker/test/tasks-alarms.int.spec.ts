@@ -262,6 +262,7 @@ describe('worker: tasks from shifts, their evidence over MQTT, and alarms', () =
     );
     const again = await runJob(WORKER_JOBS.tasks.generate, { day }, `gen-again-${day}`);
     expect(again).toMatchObject({ day, inserted: 0, updated: 0 });
+    expect((again as { unchanged: number }).unchanged).toBe((again as { tasks: number }).tasks);
     const second = await tasks().find(ours).sort({ _id: 1 }).toArray();
     expect(second).toEqual(first);
     expect(first.every((t) => t.status === 'pending' && t.rev === 1)).toBe(true);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AnyBulkWriteOperation, Db, Document } from 'mongodb';
 import type { TaskStatus } from '@dwg/contracts';
 import type { GeneratedTask } from '../tasks/generation';
@@ -23,6 +24,11 @@ export type StoredTask = TaskDoc &
     changedAt?: Date;
   };
 
+/** Hash of a stored definition, so regenerating an unchanged task costs a read, not a write. */
+function hashOf(v: unknown): string {
+  return createHash('sha1').update(JSON.stringify(v)).digest('base64url');
+}
+
 /** FerretDB stalls on update commands with hundreds of statements. */
 const CHUNK = 50;
 
@@ -40,36 +46,48 @@ export class TaskRepository {
   async upsert(
     tasks: readonly GeneratedTask[],
     now = new Date(),
-  ): Promise<{ inserted: string[]; updated: number }> {
+  ): Promise<{ inserted: string[]; updated: number; unchanged: number }> {
     const inserted: string[] = [];
     let updated = 0;
+    let unchanged = 0;
     for (let i = 0; i < tasks.length; i += CHUNK) {
-      const chunk = tasks.slice(i, i + CHUNK);
-      const ops: AnyBulkWriteOperation<StoredTask>[] = chunk.map((t) => {
+      const chunk = tasks.slice(i, i + CHUNK).map((t) => {
         const { _id, ...definition } = toTaskDoc(t) as TaskDoc & Document;
-        return {
-          updateOne: {
-            filter: { _id },
-            update: {
-              $set: definition,
-              $setOnInsert: {
-                status: 'pending',
-                final: false,
-                rev: 1,
-                photoIds: [],
-                createdAt: now,
-                changedAt: now,
-              },
-            } as Document,
-            upsert: true,
-          },
-        };
+        return { t, _id, definition: { ...definition, defHash: hashOf(definition) } };
       });
+      // Most runs regenerate what is already stored: read the hashes first and write only what changed.
+      const stored = new Map(
+        (
+          await this.col
+            .find({ _id: { $in: chunk.map((c) => c._id) } }, { projection: { defHash: 1 } })
+            .toArray()
+        ).map((d) => [d._id, (d as { defHash?: string }).defHash]),
+      );
+      const todo = chunk.filter((c) => stored.get(c._id) !== c.definition.defHash);
+      unchanged += chunk.length - todo.length;
+      if (!todo.length) continue;
+      const ops: AnyBulkWriteOperation<StoredTask>[] = todo.map((c) => ({
+        updateOne: {
+          filter: { _id: c._id },
+          update: {
+            $set: c.definition,
+            $setOnInsert: {
+              status: 'pending',
+              final: false,
+              rev: 1,
+              photoIds: [],
+              createdAt: now,
+              changedAt: now,
+            },
+          } as Document,
+          upsert: true,
+        },
+      }));
       const res = await this.col.bulkWrite(ops, { ordered: false });
-      for (const idx of Object.keys(res.upsertedIds)) inserted.push(chunk[Number(idx)].id);
+      for (const idx of Object.keys(res.upsertedIds)) inserted.push(todo[Number(idx)].t.id);
       updated += res.modifiedCount;
     }
-    return { inserted, updated };
+    return { inserted, updated, unchanged };
   }
 
   async byIds(ids: string[]): Promise<StoredTask[]> {

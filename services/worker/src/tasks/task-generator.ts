@@ -15,15 +15,15 @@ export class TaskGenerator {
   async run(
     day: string,
     now = Date.now(),
-  ): Promise<{ day: string; tasks: number; inserted: number; updated: number }> {
+  ): Promise<{ day: string; tasks: number; inserted: number; updated: number; unchanged: number }> {
     const tasks = generateTasks(await this.ops.model(), day);
-    const { inserted, updated } = await this.repo.upsert(tasks);
+    const { inserted, updated, unchanged } = await this.repo.upsert(tasks);
     const created = new Set(inserted);
     for (const t of tasks)
       if (created.has(t.id))
         await this.publish(
           taskChanged(t, t.id, { status: 'pending', final: false, onTime: null, metrics: {} }, 1, now),
         );
-    return { day, tasks: tasks.length, inserted: inserted.length, updated };
+    return { day, tasks: tasks.length, inserted: inserted.length, updated, unchanged };
   }
 }
