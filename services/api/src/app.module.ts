@@ -13,6 +13,9 @@ import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
 import { DeviceCredentialsController } from './devices/device-credentials.controller';
 import { DeviceStore } from './devices/device.store';
+import { AlarmsController } from './alarms/alarms.controller';
+import { DomainEventsPublisher } from './events/domain-events.publisher';
+import { TasksController } from './tasks/tasks.controller';
 import { HealthController } from './http/health.controller';
 import { LiveController, TracksController } from './live/live.controller';
 import { LiveHub } from './live/live-hub';
@@ -55,6 +58,8 @@ export class ApiModule implements NestModule {
         DeviceCredentialsController,
         LiveController,
         TracksController,
+        TasksController,
+        AlarmsController,
         ...RESOURCE_CONTROLLERS,
         WorkOrdersController,
         CategoriesController,
@@ -75,6 +80,7 @@ export class ApiModule implements NestModule {
         AuditService,
         DeviceStore,
         ResourceService,
+        DomainEventsPublisher,
         ApiLifecycle,
         LiveHub,
         WorkOrderService,

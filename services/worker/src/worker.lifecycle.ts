@@ -14,6 +14,7 @@ import { assertHandlers } from './jobs/handlers';
 import { EvidenceProcessor } from './jobs/evidence.processor';
 import { CONSUMED_JOBS } from './jobs/queues';
 import { TelemetryProcessor } from './jobs/telemetry.processor';
+import { AlarmsProcessor, TasksProcessor } from './jobs/tasks.processor';
 import { WORKER_INDEXES } from './persistence/collections';
 import { LOGGER } from './tokens';
 import { WorkOrderTimersProcessor } from './work-orders/work-order-loop';
@@ -28,12 +29,14 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(EvidenceProcessor) private readonly evidence: EvidenceProcessor,
     @Inject(DomainEventsProcessor) private readonly domainEvents: DomainEventsProcessor,
     @Inject(WorkOrderTimersProcessor) private readonly workOrderTimers: WorkOrderTimersProcessor,
+    @Inject(TasksProcessor) private readonly tasks: TasksProcessor,
+    @Inject(AlarmsProcessor) private readonly alarms: AlarmsProcessor,
     @Inject(SchedulerRegistry) private readonly scheduler: SchedulerRegistry,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   private get processors() {
-    return [this.telemetry, this.evidence, this.domainEvents, this.workOrderTimers];
+    return [this.telemetry, this.evidence, this.domainEvents, this.workOrderTimers, this.tasks, this.alarms];
   }
 
   async onApplicationBootstrap(): Promise<void> {

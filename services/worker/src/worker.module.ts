@@ -15,6 +15,9 @@ import { EvidenceProcessor } from './jobs/evidence.processor';
 import { WORKER_QUEUES } from './jobs/queues';
 import { redisOptions } from './jobs/redis';
 import { TelemetryProcessor } from './jobs/telemetry.processor';
+import { TasksCron } from './jobs/tasks.cron';
+import { AlarmsProcessor, TasksProcessor } from './jobs/tasks.processor';
+import { TasksCore } from './tasks.core';
 import { WorkerLifecycle } from './worker.lifecycle';
 import { WorkOrderLoop, WorkOrderTimersProcessor } from './work-orders/work-order-loop';
 import { LOGGER, MONGO } from './tokens';
@@ -41,6 +44,8 @@ export class WorkerModule {
           { name: WORKER_QUEUES.evidence },
           { name: QUEUES.domainEvents },
           { name: WORKER_QUEUES.workOrderTimers },
+          { name: WORKER_QUEUES.tasks },
+          { name: WORKER_QUEUES.alarms },
         ),
       ],
       controllers: [HealthController],
@@ -57,6 +62,10 @@ export class WorkerModule {
         WorkOrderLoop,
         WorkOrderTimersProcessor,
         EvidenceCron,
+        TasksCore,
+        TasksProcessor,
+        AlarmsProcessor,
+        TasksCron,
         WorkerLifecycle,
       ],
     };

@@ -30,6 +30,8 @@ export const SCOPE_KIND: Record<ResourceName, ScopeKind> = {
   calendars: 'contract',
   'routing-rules': 'contract',
   'open311-keys': 'contract',
+  tasks: 'contract',
+  alarms: 'contract',
 };
 
 /** Tenant ids related through contracts, needed to scope the tenant resources themselves. */

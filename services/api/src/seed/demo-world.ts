@@ -531,7 +531,8 @@ export function buildDemo(): DemoData {
       validTo: DEMO_END,
       graceMinutes: 10,
     });
-  const WEEK = [1, 2, 3, 4, 5, 6];
+  // City services run every day (patrol cars and teams too), so every day of the demo has tasks on all lines.
+  const WEEK = [1, 2, 3, 4, 5, 6, 7];
   const ALL_WEEK = [1, 2, 3, 4, 5, 6, 7];
   for (const t of teams) {
     const cid = String(t.contractId);

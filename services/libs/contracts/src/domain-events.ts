@@ -82,6 +82,13 @@ export interface AlarmChanged extends KpiKey {
   closedAt: string | null;
   message: string;
   changedAt: string;
+  /** When the condition stopped holding (the alarm stays open until a person closes it). */
+  clearedAt?: string | null;
+  acknowledgedAt?: string | null;
+  /** Who acknowledged / closed it, with their comment. */
+  acknowledgedBy?: string | null;
+  closedBy?: string | null;
+  comment?: string | null;
 }
 
 export type WorkOrderState =

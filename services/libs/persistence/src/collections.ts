@@ -26,6 +26,10 @@ export const COLLECTIONS = {
   workOrderRouting: 'wo_routing',
   workOrderNotifications: 'wo_notifications',
   open311Keys: 'open311_keys',
+  // services/worker: tasks with their lifecycle, and alarms (indexes in the worker's WORKER_INDEXES); the api
+  // lists them and acknowledges/closes alarms
+  tasks: 'tasks',
+  alarms: 'alarms',
 } as const;
 
 /** GridFS bucket of work-order photos. */

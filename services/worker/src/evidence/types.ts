@@ -17,6 +17,8 @@ export interface EvidencePoint {
   acc?: number;
   ops?: { sweep?: boolean; spray?: boolean; lift?: boolean };
   evt?: 'hb' | 'in' | 'out' | 'sos';
+  /** Badge battery (%), for the low-battery alarm; the evidence engine ignores it. */
+  bat?: number;
 }
 
 /** Sweep or wash a route: every part of it, with the operation on, `passes` times in the window. */

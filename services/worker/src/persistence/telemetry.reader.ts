@@ -27,14 +27,16 @@ export class TelemetryReader {
     if (received) filter.receivedAt = { $gte: new Date(received[0]), $lte: new Date(received[1]) };
     const docs = await this.db
       .collection<TelemetryPoint>(COLLECTIONS.telemetry)
-      .find(filter, { projection: { _id: 0, deviceId: 1, ts: 1, loc: 1, spd: 1, acc: 1, ops: 1, evt: 1 } })
+      .find(filter, {
+        projection: { _id: 0, deviceId: 1, ts: 1, loc: 1, spd: 1, acc: 1, ops: 1, evt: 1, bat: 1 },
+      })
       .toArray();
     return docs.map(toEvidencePoint);
   }
 }
 
 export function toEvidencePoint(
-  d: Pick<TelemetryPoint, 'deviceId' | 'ts' | 'loc' | 'spd' | 'acc' | 'ops' | 'evt'>,
+  d: Pick<TelemetryPoint, 'deviceId' | 'ts' | 'loc' | 'spd' | 'acc' | 'ops' | 'evt' | 'bat'>,
 ): EvidencePoint {
   const p: EvidencePoint = {
     deviceId: d.deviceId,
@@ -46,6 +48,7 @@ export function toEvidencePoint(
   if (d.acc !== undefined) p.acc = d.acc;
   if (d.ops) p.ops = d.ops;
   if (d.evt) p.evt = d.evt;
+  if (d.bat !== undefined) p.bat = d.bat;
   return p;
 }
 

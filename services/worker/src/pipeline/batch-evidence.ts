@@ -12,6 +12,9 @@ export interface BatchOutcome {
 
 /** One stored batch → its records → deltas of the tasks they feed → group-committed evidence. */
 export class BatchEvidence {
+  /** Other consumers of each batch's records (the alarm rules); a failure fails the job, which is retried. */
+  readonly listeners: ((points: EvidencePoint[]) => Promise<unknown>)[] = [];
+
   constructor(
     private readonly reader: TelemetryReader,
     private readonly tasks: TaskSource,
@@ -21,7 +24,7 @@ export class BatchEvidence {
   async handle(event: TelemetryBatchStoredWithPoints): Promise<BatchOutcome> {
     const points = await this.reader.forEvent(event);
     const deltas = await this.evaluate(points);
-    await this.writer.submit(deltas);
+    await Promise.all([this.writer.submit(deltas), ...this.listeners.map((l) => l(points))]);
     return { points: points.length, tasks: deltas.length };
   }
 

@@ -221,6 +221,28 @@ export class ShiftDto {
   @Min(0)
   @Max(120)
   graceMinutes?: number;
+  @ApiPropertyOptional({
+    enum: SERVICE_LINES,
+    description: "service line of the work, when neither the route, the team nor the vehicle's type says it",
+  })
+  @IsOptional()
+  @IsIn(SERVICE_LINES)
+  serviceLine?: string;
+  @ApiPropertyOptional({
+    description:
+      "passes (route) or rounds (checkpoints, collection points) this shift must do; default the route's passesPerDay, one round",
+    minimum: 1,
+    maximum: 24,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(24)
+  passes?: number;
+  @ApiPropertyOptional({ description: 'greening: completion needs a photo (default true)' })
+  @IsOptional()
+  @IsBoolean()
+  photoRequired?: boolean;
 }
 export class ShiftUpdateDto extends PartialType(ShiftDto) {}
 
@@ -252,7 +274,7 @@ export const shifts: ResourceDef<ShiftDto> = {
   },
   async build(i, ctx) {
     const c = ctx.contract as unknown as { startDate: string; endDate: string };
-    fail(shiftTimeProblems(i, c));
+    fail([...shiftTimeProblems(i, c), ...(i.serviceLine ? serviceLineProblem(i.serviceLine, ctx) : [])]);
     await ctx.sameContract(
       ASSIGNEE_COLLECTION[i.assigneeType as keyof typeof ASSIGNEE_COLLECTION],
       i.assigneeId,
@@ -277,6 +299,9 @@ export const shifts: ResourceDef<ShiftDto> = {
       validFrom: i.validFrom,
       validTo: i.validTo,
       graceMinutes: i.graceMinutes ?? 10,
+      serviceLine: i.serviceLine,
+      passes: i.passes,
+      photoRequired: i.photoRequired,
     };
   },
 };

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  IsObject,
   ArrayMinSize,
   ArrayUnique,
   IsArray,
@@ -19,6 +20,7 @@ import {
 import { COLLECTIONS } from '@dwg/persistence';
 import { AGENCY_LEVELS, KPI_NAMES, SERVICE_LINES } from '../model';
 import { periodProblems } from '../shift-rules';
+import { contractRulesProblems } from '../contract-rules';
 import type { ResourceDef } from '../resource-def';
 import { failIf } from '../../common/domain-error';
 
@@ -163,6 +165,14 @@ export class ContractDto {
   @ValidateNested({ each: true })
   @Type(() => DeductionRuleDto)
   deductionRules!: DeductionRuleDto[];
+  @ApiPropertyOptional({
+    description:
+      'thresholds: {evidence?: {coverage?, sites?, area?, post?, online?}, alarms?: {offPostMin?, zoneExitMin?, overspeedKmh?, …}}; unset keys use the defaults (docs/api.md)',
+    example: { evidence: { coverage: { doneShare: 0.95 } }, alarms: { offPostMin: 15 } },
+  })
+  @IsOptional()
+  @IsObject()
+  rules?: Record<string, unknown>;
 }
 export class ContractUpdateDto extends PartialType(ContractDto) {}
 
@@ -194,6 +204,7 @@ export const contracts: ResourceDef<ContractDto> = {
       if (dropped.length)
         problems.push(`serviceLines: cannot remove ${dropped.join(', ')} from an existing contract`);
     }
+    problems.push(...contractRulesProblems(i.rules));
     failIf(problems);
     return {
       code: i.code,
@@ -205,6 +216,7 @@ export const contracts: ResourceDef<ContractDto> = {
       endDate: i.endDate,
       kpiTargets: { ...i.kpiTargets },
       deductionRules: i.deductionRules.map((r) => ({ ...r })),
+      rules: i.rules,
     };
   },
   referencedBy: [

@@ -1,0 +1,86 @@
+import type { Db } from 'mongodb';
+import type { TaskChanged } from '@dwg/contracts';
+import { summarize, type EvidenceDoc } from '../evidence';
+import { WORKER_COLLECTIONS } from '../persistence/collections';
+import type { TaskSource } from '../persistence/task.source';
+import type { StoredTask, TaskRepository } from '../persistence/task.repository';
+import { taskChanged } from './events';
+import { publishedFingerprint, taskState, type TaskState } from './lifecycle';
+
+export interface LifecycleOutcome {
+  checked: number;
+  changed: number;
+  published: number;
+}
+
+/**
+ * Moves tasks through their lifecycle, from a job a cron enqueues every minute: tasks whose evidence changed
+ * since the last run, tasks whose window has ended, and tasks the api flagged (a photo). Each change of the
+ * published part bumps the task's rev and is announced as TaskChanged before it is written, so a failed write is
+ * retried with the same rev (and the same job id, which BullMQ does not add twice).
+ */
+export class TaskLifecycleRunner {
+  private lastRun = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly repo: TaskRepository,
+    private readonly source: TaskSource,
+    private readonly publish: (e: TaskChanged) => Promise<void>,
+    private readonly onFinal: (task: StoredTask, state: TaskState) => Promise<void>,
+    private readonly lookbackMs: number,
+  ) {}
+
+  async run(asOf: number): Promise<LifecycleOutcome> {
+    const started = Date.now();
+    const since = (this.lastRun || started) - this.lookbackMs;
+    const evidence = this.db.collection<EvidenceDoc & { touchedAt?: number }>(WORKER_COLLECTIONS.evidence);
+    const touched = await evidence.find({ touchedAt: { $gte: since } }, { projection: { _id: 1 } }).toArray();
+    const due = await this.repo.due(asOf);
+    const ids = [...new Set([...touched.map((d) => d._id), ...due.map((t) => t._id)])];
+    const out = await this.check(ids, asOf);
+    this.lastRun = started;
+    return out;
+  }
+
+  /** Re-evaluates the given tasks as of a time. */
+  async check(ids: string[], asOf: number): Promise<LifecycleOutcome> {
+    const out: LifecycleOutcome = { checked: 0, changed: 0, published: 0 };
+    if (!ids.length) return out;
+    const tasks = await this.repo.byIds(ids);
+    const compiled = await this.source.byIds(tasks.map((t) => t._id));
+    const docs = new Map<string, EvidenceDoc>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db
+        .collection<EvidenceDoc>(WORKER_COLLECTIONS.evidence)
+        .find({ _id: { $in: ids.slice(i, i + 500) } })
+        .toArray();
+      for (const r of rows) docs.set(r._id, r);
+    }
+    const writes = [];
+    for (const t of tasks) {
+      const c = compiled.get(t._id);
+      if (!c || asOf < t.windowStart) continue;
+      out.checked++;
+      const doc = docs.get(t._id);
+      const summary = summarize(c, doc, asOf);
+      const state = taskState(t, summary, !!doc, asOf, { completedAt: t.completedAt ?? null });
+      const fingerprint = publishedFingerprint(state);
+      const bump = fingerprint !== t.fingerprint;
+      const same =
+        !bump &&
+        t.status === state.status &&
+        JSON.stringify(t.metrics ?? null) === JSON.stringify(state.metrics) &&
+        !t.recheck;
+      if (same) continue;
+      if (bump) {
+        await this.publish(taskChanged(t, t._id, state, (t.rev ?? 1) + 1, asOf));
+        out.published++;
+        if (state.final && !t.final) await this.onFinal(t, state);
+      }
+      writes.push({ id: t._id, rev: t.rev ?? 1, bump, state, summary, fingerprint });
+    }
+    out.changed = await this.repo.writeStates(writes);
+    return out;
+  }
+}
