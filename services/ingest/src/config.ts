@@ -19,13 +19,19 @@ export class IngestConfig extends InfraConfig {
   @IsInt()
   @Min(1)
   @Max(256)
-  INGEST_MQTT_CONNECTIONS = 32;
+  INGEST_MQTT_CONNECTIONS = 96;
 
   /** Most journal entries (MQTT messages) written to MongoDB in one batch. */
   @IsInt()
   @Min(1)
   @Max(10000)
   INGEST_BATCH_MAX = 1000;
+
+  /** MongoDB inserts in flight at once; 2 keeps the database busy while it commits a batch. */
+  @IsInt()
+  @Min(1)
+  @Max(8)
+  INGEST_INSERT_CONCURRENCY = 2;
 
   /** How long a batch waits for more entries once it has one. */
   @IsInt()

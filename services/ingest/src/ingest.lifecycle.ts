@@ -75,6 +75,7 @@ export class IngestLifecycle implements OnApplicationBootstrap, BeforeApplicatio
         instanceId: c.INSTANCE_ID,
         batchMax: c.INGEST_BATCH_MAX,
         lingerMs: c.INGEST_LINGER_MS,
+        insertConcurrency: c.INGEST_INSERT_CONCURRENCY,
         lateAfterMs: c.INGEST_LATE_AFTER_MS,
         claimEveryMs: Math.max(1000, Math.floor(c.INGEST_CLAIM_IDLE_MS / 2)),
       },

@@ -112,6 +112,9 @@ async function main() {
     await sleep(1000);
     const finalCount = await telemetry.countDocuments({});
     const latency = await metrics(p.ports.ingestHttp);
+    log(
+      `e2e writer: ${latency.batches} batches, ${Math.round(latency.entries / Math.max(1, latency.batches))} messages each on average; the database was inserting ${Math.round((latency.insertS / (e2eMs / 1000)) * 100)}% of the time, ${((latency.insertS / Math.max(1, latency.batches)) * 1000).toFixed(0)} ms per insert`,
+    );
     await ingest.stop();
     const e2ePerS = total / (e2eMs / 1000);
     log(
@@ -288,8 +291,16 @@ function generate(perDevice: number, devices: number): TelemetryPoint[] {
 }
 
 /** Reads the journal length and estimates p99 from ingest's latency histogram (upper bound of the p99 bucket). */
-async function metrics(port: number): Promise<{ journal: number; stored: number; p99Ms: number }> {
+async function metrics(port: number): Promise<{
+  journal: number;
+  stored: number;
+  p99Ms: number;
+  insertS: number;
+  batches: number;
+  entries: number;
+}> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const num = (re: RegExp) => Number(re.exec(text)?.[1] ?? 0);
   const journal = Number(/^dwg_ingest_journal_length (\d+)/m.exec(text)?.[1] ?? 0);
   const stored = Number(/^dwg_ingest_records_stored_total (\d+)/m.exec(text)?.[1] ?? 0);
   const buckets = [...text.matchAll(/^dwg_ingest_latency_seconds_bucket\{le="([^"]+)"\} (\d+)/gm)].map(
@@ -297,7 +308,14 @@ async function metrics(port: number): Promise<{ journal: number; stored: number;
   );
   const count = buckets.find((b) => b.le === '+Inf')?.n ?? 0;
   const p99 = buckets.find((b) => b.n >= count * 0.99);
-  return { journal, stored, p99Ms: p99 && p99.le !== '+Inf' ? Number(p99.le) * 1000 : -1 };
+  return {
+    journal,
+    stored,
+    p99Ms: p99 && p99.le !== '+Inf' ? Number(p99.le) * 1000 : -1,
+    insertS: num(/^dwg_ingest_insert_seconds_sum (\S+)/m),
+    batches: num(/^dwg_ingest_batch_entries_count (\S+)/m),
+    entries: num(/^dwg_ingest_batch_entries_sum (\S+)/m),
+  };
 }
 
 main().catch((e) => {

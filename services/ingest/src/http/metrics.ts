@@ -34,6 +34,18 @@ export class IngestMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
+  readonly insertSeconds = new Histogram({
+    name: 'dwg_ingest_insert_seconds',
+    help: 'Time of the MongoDB insert of one batch (its sum over wall time is how busy the writer keeps the database)',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly batchEntries = new Histogram({
+    name: 'dwg_ingest_batch_entries',
+    help: 'Journal entries (messages) per batch',
+    buckets: [1, 10, 50, 100, 250, 500, 1000, 2500],
+    registers: [this.registry],
+  });
   readonly latencySeconds = new Histogram({
     name: 'dwg_ingest_latency_seconds',
     help: 'From receipt to durable in MongoDB',

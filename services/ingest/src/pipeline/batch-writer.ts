@@ -13,6 +13,8 @@ export interface BatchWriterOptions {
   batchMax: number;
   lingerMs: number;
   lateAfterMs: number;
+  /** MongoDB inserts in flight at once (default 1). */
+  insertConcurrency?: number;
   /** How often to look for entries abandoned by another instance. */
   claimEveryMs: number;
 }
@@ -71,21 +73,32 @@ export class BatchWriter {
       if (!pending || pending.length === 0) break;
       await this.writeWithRetry(pending);
     }
-    // Then a two-stage pipeline: while batch k is being inserted, batch k+1 is read and decoded, and batch k-1's
-    // event and journal acknowledgement go out; so the database, the slowest part, never waits for Redis or for
-    // decoding. One insert in flight at a time; at most two batches finishing, so memory stays bounded.
-    let inserting: Promise<unknown> = Promise.resolve();
+    // Then a pipeline: while batch k is being inserted, batch k+1 is read and decoded, and earlier batches' events
+    // and journal acknowledgements go out; so the database, the slowest part, never waits for Redis or for
+    // decoding. Up to `insertConcurrency` inserts in flight (a second one lets the database server prepare a batch
+    // while it commits the other), and at most that many plus one batches finishing: memory stays bounded.
+    const inserting: Promise<unknown>[] = [];
     const finishing: Promise<void>[] = [];
+    const concurrency = Math.max(1, this.opts.insertConcurrency ?? 1);
     try {
       while (this.running) {
-        const entries = await this.retrying(() => this.nextBatch());
+        let entries = await this.retrying(() => this.nextBatch());
         if (!entries || entries.length === 0) continue;
+        // A part-full batch waits for the insert in flight and is topped up meanwhile: concurrent inserts pay off
+        // only with full batches, small ones cost the database more per record.
+        while (inserting.length > 0 && entries.length < this.opts.batchMax) {
+          await inserting.shift();
+          const more = await this.retrying(() =>
+            this.journal.readNew(this.opts.batchMax - entries!.length, 0),
+          );
+          if (more?.length) entries = entries.concat(more);
+        }
         const started = process.hrtime.bigint();
         const batch = buildBatch(entries, this.opts.lateAfterMs);
-        await inserting;
-        if (finishing.length >= 2) await finishing.shift();
-        const stored = this.retryUntilStopped('insert', entries.length, () => this.repo.write(batch));
-        inserting = stored.catch(() => undefined);
+        while (inserting.length >= concurrency) await inserting.shift();
+        while (finishing.length > concurrency) await finishing.shift();
+        const stored = this.retryUntilStopped('insert', entries.length, () => this.timedInsert(batch));
+        inserting.push(stored.catch(() => undefined));
         const before = finishing[finishing.length - 1] ?? Promise.resolve();
         finishing.push(
           Promise.all([stored, before]).then(([result]) =>
@@ -97,7 +110,7 @@ export class BatchWriter {
       }
     } finally {
       // On shutdown, unfinished batches stay pending under this instance's name and are replayed at its next start.
-      await Promise.allSettled([inserting, ...finishing]);
+      await Promise.allSettled([...inserting, ...finishing]);
     }
   }
 
@@ -121,10 +134,18 @@ export class BatchWriter {
   private async writeWithRetry(entries: JournalEntry[]): Promise<void> {
     const started = process.hrtime.bigint();
     const batch = buildBatch(entries, this.opts.lateAfterMs);
-    const result = await this.retryUntilStopped('insert', entries.length, () => this.repo.write(batch));
+    const result = await this.retryUntilStopped('insert', entries.length, () => this.timedInsert(batch));
     await this.retryUntilStopped('acknowledge', entries.length, () =>
       this.finish(entries, batch, result, started),
     );
+  }
+
+  private async timedInsert(batch: Batch): Promise<WriteResult> {
+    const t0 = process.hrtime.bigint();
+    const result = await this.repo.write(batch);
+    this.metrics?.insertSeconds.observe(Number(process.hrtime.bigint() - t0) / 1e9);
+    this.metrics?.batchEntries.observe(batch.entryIds.length);
+    return result;
   }
 
   /** Retries with backoff; gives up only when the writer is stopping (the entries then stay in the journal). */
