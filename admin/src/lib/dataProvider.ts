@@ -1,3 +1,4 @@
+import { forFields } from './errors';
 import type { ApiClient } from './http';
 
 /**
@@ -109,21 +110,29 @@ export function createDataProvider(api: ApiClient) {
     },
     async create(resource: string, params: { data: Record<string, unknown> }) {
       const multipart = hasFiles(params.data);
-      const { json } = await api.request<Rec>(path(resource), {
-        method: 'POST',
-        ...(multipart ? { body: toFormData(params.data) } : { json: params.data }),
-      });
-      return { data: json };
+      try {
+        const { json } = await api.request<Rec>(path(resource), {
+          method: 'POST',
+          ...(multipart ? { body: toFormData(params.data) } : { json: params.data }),
+        });
+        return { data: json };
+      } catch (e) {
+        throw forFields(e, Object.keys(params.data));
+      }
     },
     async update(
       resource: string,
       params: { id: string | number; data: Record<string, unknown>; previousData?: Record<string, unknown> },
     ) {
-      const { json } = await api.request<Rec>(path(resource, params.id), {
-        method: 'PUT',
-        json: changedFields(params.data, params.previousData),
-      });
-      return { data: json };
+      try {
+        const { json } = await api.request<Rec>(path(resource, params.id), {
+          method: 'PUT',
+          json: changedFields(params.data, params.previousData),
+        });
+        return { data: json };
+      } catch (e) {
+        throw forFields(e, Object.keys(params.data));
+      }
     },
     async updateMany(resource: string, params: { ids: (string | number)[]; data: Record<string, unknown> }) {
       for (const id of params.ids)

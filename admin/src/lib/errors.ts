@@ -6,15 +6,24 @@
  */
 export type FieldErrors = { [k: string]: string | FieldErrors };
 
-const FIELD_RE =
-  /^([A-Za-z_][\w]*(?:\.[\w]+)*)(?::\s*|\s+(?=must|should|has|is|cannot|can't|may|already|does|not|contains|needs|lies|ends|starts|overlaps|exceeds))/;
+const VERBS =
+  "(?:must|should|has|is|cannot|can't|may|already|does|not|contains|needs|lies|ends|starts|overlaps|exceeds)";
+const PATH = '([A-Za-z_]\\w*(?:\\.\\w+)*)';
+/** "plate must be…", "parentId: a grid zone…" */
+const FIELD_RE = new RegExp(`^${PATH}(?::\\s*|\\s+(?=${VERBS}\\b))`);
+/** "plate "粤A1" is already registered", "serviceLine greening is not…": the field, a value, then the verb. */
+const FIELD_VALUE_RE = new RegExp(`^${PATH}\\s+("[^"]*"|\\S+)\\s+(?=${VERBS}\\b)`);
 const PROPERTY_RE = /^property ([\w.]+) should not exist/;
 
 export function fieldOf(message: string): string | null {
   const p = PROPERTY_RE.exec(message);
   if (p) return p[1];
   const m = FIELD_RE.exec(message);
-  return m ? m[1] : null;
+  if (m) return m[1];
+  const v = FIELD_VALUE_RE.exec(message);
+  // A lower-case word before an unquoted value is a sentence ("contract c1 not found"), not a field.
+  if (v && (/[A-Z.]/.test(v[1]) || v[2].startsWith('"'))) return v[1];
+  return null;
 }
 
 function setPath(target: FieldErrors, path: string, message: string) {
@@ -74,4 +83,10 @@ export function apiErrorOf(status: number, body: unknown, fallback: string): Api
   const text = Array.isArray(messages) ? messages.join('; ') : (messages ?? b.error ?? fallback);
   const errors = status === 400 || status === 409 || status === 422 ? toFieldErrors(messages) : undefined;
   return new ApiError(text, status, { ...b, ...(errors ? { errors } : {}) });
+}
+
+/** Re-maps an error's field messages to the fields a form has; messages about other fields go to the root error. */
+export function forFields(e: unknown, fields: string[]): unknown {
+  if (!(e instanceof ApiError) || !e.body.errors) return e;
+  return new ApiError(e.message, e.status, { ...e.body, errors: toFieldErrors(e.body.message, fields) });
 }
