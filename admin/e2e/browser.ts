@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { demoUser } from './stack';
 
 /**
@@ -9,7 +9,6 @@ import { demoUser } from './stack';
  * other flags keep it from reaching the network on its own, and a fresh profile folder per run keeps runs apart.
  */
 export interface Session {
-  browser: Browser;
   context: BrowserContext;
   page: Page;
   close: () => Promise<void>;
@@ -21,9 +20,12 @@ export function env(name: 'ADMIN_URL' | 'API_URL' | 'MQTT_URL' | 'CHROMIUM'): st
   return v;
 }
 
-export async function openBrowser(opts: { executablePath?: string; downloads?: boolean } = {}): Promise<Session> {
+export async function openBrowser(
+  opts: { executablePath?: string; downloads?: boolean } = {},
+): Promise<Session> {
   const profileDir = mkdtempSync(join(tmpdir(), 'dwg-chromium-'));
-  const browser = await chromium.launch({
+  // A persistent context is how playwright takes a profile folder (it refuses --user-data-dir in the arguments).
+  const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: opts.executablePath ?? env('CHROMIUM'),
     headless: true,
     args: [
@@ -35,22 +37,18 @@ export async function openBrowser(opts: { executablePath?: string; downloads?: b
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${profileDir}`,
     ],
-  });
-  const context = await browser.newContext({
     viewport: { width: 1440, height: 900 },
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
     acceptDownloads: opts.downloads ?? true,
   });
-  const page = await context.newPage();
+  const page = context.pages()[0] ?? (await context.newPage());
   return {
-    browser,
     context,
     page,
     close: async () => {
-      await browser.close();
+      await context.close();
       rmSync(profileDir, { recursive: true, force: true });
     },
   };
@@ -60,6 +58,9 @@ export async function openBrowser(opts: { executablePath?: string; downloads?: b
 export async function login(page: Page, username: string, adminUrl = env('ADMIN_URL')): Promise<void> {
   const u = demoUser(username);
   await page.goto(`${adminUrl}/#/login`);
+  // One browser profile serves several users in turn: start from no session.
+  await page.evaluate(() => localStorage.clear());
+  await page.goto(`${adminUrl}/#/login`);
   await page.locator('input[name="username"]').fill(u.username);
   await page.locator('input[name="password"]').fill(u.password);
   await page.locator('button[type="submit"]').click();
@@ -68,6 +69,6 @@ export async function login(page: Page, username: string, adminUrl = env('ADMIN_
 
 /** The texts of the first column of the list on the page (react-admin Datagrid). */
 export async function listColumn(page: Page, column: string): Promise<string[]> {
-  await page.locator('.RaDatagrid-table').first().waitFor({ timeout: 30_000 });
+  await page.locator('.RaDatagrid-row').first().waitFor({ timeout: 30_000 });
   return page.locator(`td.column-${column}`).allInnerTexts();
 }

@@ -101,8 +101,11 @@ export interface DemoUser {
 }
 
 export function demoUsers(): DemoUser[] {
-  return (JSON.parse(readFileSync(join(REPO_ROOT, 'infra', 'demo', 'credentials.json'), 'utf8')) as { users: DemoUser[] })
-    .users;
+  return (
+    JSON.parse(readFileSync(join(REPO_ROOT, 'infra', 'demo', 'credentials.json'), 'utf8')) as {
+      users: DemoUser[];
+    }
+  ).users;
 }
 
 export function demoUser(username: string): DemoUser {

@@ -13,7 +13,11 @@ describe('simple-REST list parameters', () => {
   });
 
   it('drops empty filter values', () => {
-    expect(cleanFilter({ a: '', b: null, c: [], d: 0, e: false, f: 'x' })).toEqual({ d: 0, e: false, f: 'x' });
+    expect(cleanFilter({ a: '', b: null, c: [], d: 0, e: false, f: 'x' })).toEqual({
+      d: 0,
+      e: false,
+      f: 'x',
+    });
   });
 
   it('reads the total from Content-Range', () => {
@@ -34,7 +38,9 @@ describe('updates send what changed', () => {
   it('compares objects by value (geometry)', () => {
     const g = { type: 'Point', coordinates: [113.2, 23.1] };
     expect(changedFields({ geometry: { ...g } }, { geometry: g })).toEqual({});
-    expect(changedFields({ geometry: { type: 'Point', coordinates: [113.3, 23.1] } }, { geometry: g })).toEqual({
+    expect(
+      changedFields({ geometry: { type: 'Point', coordinates: [113.3, 23.1] } }, { geometry: g }),
+    ).toEqual({
       geometry: { type: 'Point', coordinates: [113.3, 23.1] },
     });
   });
@@ -47,7 +53,10 @@ describe('multipart bodies for photos', () => {
       description: '垃圾满溢',
       lng: 113.27,
       location: { lng: 113.27, lat: 23.16 },
-      photos: [{ rawFile: file, title: 'a.jpg' }, { rawFile: file, title: 'b.jpg' }],
+      photos: [
+        { rawFile: file, title: 'a.jpg' },
+        { rawFile: file, title: 'b.jpg' },
+      ],
       none: null,
     });
     expect(fd.get('description')).toBe('垃圾满溢');

@@ -30,7 +30,9 @@ describe('live items', () => {
       at: Date.parse('2026-11-27T00:00:10.000Z'),
     });
     expect(normaliseLive({ lng: 1, lat: 2 })).toBeNull();
-    expect(normaliseLive({ deviceId: 'b', loc: { coordinates: [113.1, 23.1] }, ts: 1_700_000_000 })).toMatchObject({
+    expect(
+      normaliseLive({ deviceId: 'b', loc: { coordinates: [113.1, 23.1] }, ts: 1_700_000_000 }),
+    ).toMatchObject({
       lng: 113.1,
       lat: 23.1,
       at: 1_700_000_000_000,
@@ -47,10 +49,17 @@ describe('live items', () => {
   it('moves devices in place and ignores positions older than the one held', () => {
     const state = new Map<string, LiveDevice>();
     expect(mergeLive(state, [item])).toEqual(['veh-0001']);
-    mergeLive(state, [{ deviceId: 'veh-0001', position: { lng: 113.28, lat: 23.17 }, fixAt: '2026-11-27T00:00:20.000Z' }]);
+    mergeLive(state, [
+      { deviceId: 'veh-0001', position: { lng: 113.28, lat: 23.17 }, fixAt: '2026-11-27T00:00:20.000Z' },
+    ]);
     expect(state.get('veh-0001')).toMatchObject({ lng: 113.28, lat: 23.17, battery: 87 });
     mergeLive(state, [
-      { deviceId: 'veh-0001', position: { lng: 1, lat: 1 }, fixAt: '2026-11-27T00:00:15.000Z', openAlarms: 1 },
+      {
+        deviceId: 'veh-0001',
+        position: { lng: 1, lat: 1 },
+        fixAt: '2026-11-27T00:00:15.000Z',
+        openAlarms: 1,
+      },
     ]);
     expect(state.get('veh-0001')).toMatchObject({ lng: 113.28, lat: 23.17, alarms: 1 });
     // A status-only event of an unknown device draws nothing until it has a position.

@@ -1,4 +1,13 @@
-import { advance, detectStops, indexAt, metres, normaliseTrack, positionAt, spanOf, withSpeeds } from './playback';
+import {
+  advance,
+  detectStops,
+  indexAt,
+  metres,
+  normaliseTrack,
+  positionAt,
+  spanOf,
+  withSpeeds,
+} from './playback';
 
 const t0 = Date.parse('2026-11-27T00:00:00Z');
 // About 111 m per 0.001° of latitude: a device driving north at ~40 km/h, then standing 5 minutes, then on.
@@ -61,7 +70,12 @@ describe('track playback', () => {
     expect(tr.points.map((p) => p.ts)).toEqual([t0, t0 + 10_000]);
     expect(tr.points[1].spd).toBe(36);
     expect(tr.stops[0].durationS).toBe(60);
-    expect(normaliseTrack('x', pts.map((p) => ({ ...p, ts: p.ts / 1000 }))).points[0].ts).toBe(t0);
+    expect(
+      normaliseTrack(
+        'x',
+        pts.map((p) => ({ ...p, ts: p.ts / 1000 })),
+      ).points[0].ts,
+    ).toBe(t0);
   });
 
   it('runs one clock over a team at a speed factor, clamped to the end', () => {

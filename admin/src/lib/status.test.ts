@@ -21,7 +21,10 @@ describe('device status colours', () => {
   });
 
   it('counts by status and has a colour for each', () => {
-    const c = countByStatus([dev({ speedKmh: 20 }), dev({ speedKmh: 0 }), dev({ alarms: 2 }), dev({ at: 0 })], now);
+    const c = countByStatus(
+      [dev({ speedKmh: 20 }), dev({ speedKmh: 0 }), dev({ alarms: 2 }), dev({ at: 0 })],
+      now,
+    );
     expect(c).toEqual({ working: 1, idle: 1, alarm: 1, offline: 1 });
     expect(new Set(Object.values(STATUS_COLORS)).size).toBe(4);
   });

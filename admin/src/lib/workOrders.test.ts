@@ -23,12 +23,19 @@ describe('work orders', () => {
     expect(deadlineLevel({ state: 'dispatched', deadline: iso(now - 1) }, now)).toBe('overdue');
     expect(deadlineLevel({ state: 'dispatched', deadline: iso(now + 3_600_000) }, now)).toBe('due_soon');
     expect(deadlineLevel({ state: 'dispatched', deadline: iso(now + 86_400_000) }, now)).toBe('on_track');
-    expect(deadlineLevel({ state: 'dispatched', deadline: iso(now - 1), escalation: 'red' }, now)).toBe('red');
+    expect(deadlineLevel({ state: 'dispatched', deadline: iso(now - 1), escalation: 'red' }, now)).toBe(
+      'red',
+    );
     expect(deadlineLevel({ state: 'closed', deadline: iso(now - 1), escalation: 'red' }, now)).toBe('done');
   });
 
   it('groups the board by state, known states first, unknown ones kept', () => {
-    const g = groupByState([{ state: 'reported' }, { state: 'closed' }, { state: 'verified' }, { state: 'reported' }]);
+    const g = groupByState([
+      { state: 'reported' },
+      { state: 'closed' },
+      { state: 'verified' },
+      { state: 'reported' },
+    ]);
     expect(Object.keys(g).slice(0, 2)).toEqual(['reported', 'dispatched']);
     expect(g.reported).toHaveLength(2);
     expect(g.verified).toHaveLength(1);
@@ -50,11 +57,19 @@ describe('KPIs', () => {
   it('reads totals and series, or takes the last bucket as the total', () => {
     const v = normaliseKpis({
       totals: { coverageRate: 0.9, attendanceRate: { value: 0.95 } },
-      series: [{ date: '2026-11-26', coverageRate: 0.8 }, { day: '2026-11-27', coverageRate: 0.9 }],
+      series: [
+        { date: '2026-11-26', coverageRate: 0.8 },
+        { day: '2026-11-27', coverageRate: 0.9 },
+      ],
     });
     expect(v.totals).toEqual({ coverageRate: 0.9, attendanceRate: 0.95 });
     expect(v.series.map((s) => s.date)).toEqual(['2026-11-26', '2026-11-27']);
-    expect(normaliseKpis([{ date: 'd1', onlineRate: 0.5 }, { date: 'd2', onlineRate: 0.7 }]).totals).toEqual({
+    expect(
+      normaliseKpis([
+        { date: 'd1', onlineRate: 0.5 },
+        { date: 'd2', onlineRate: 0.7 },
+      ]).totals,
+    ).toEqual({
       onlineRate: 0.7,
     });
   });
@@ -90,12 +105,41 @@ describe('KPIs', () => {
 
 describe('drawn geometry', () => {
   it('closes polygon rings and refuses too few vertices', () => {
-    expect(closeRing([[1, 1], [2, 1], [2, 2]])).toEqual([[1, 1], [2, 1], [2, 2], [1, 1]]);
-    expect(toGeometry('Polygon', [[1, 1], [2, 1], [2, 2]])).toEqual({
+    expect(
+      closeRing([
+        [1, 1],
+        [2, 1],
+        [2, 2],
+      ]),
+    ).toEqual([
+      [1, 1],
+      [2, 1],
+      [2, 2],
+      [1, 1],
+    ]);
+    expect(
+      toGeometry('Polygon', [
+        [1, 1],
+        [2, 1],
+        [2, 2],
+      ]),
+    ).toEqual({
       type: 'Polygon',
-      coordinates: [[[1, 1], [2, 1], [2, 2], [1, 1]]],
+      coordinates: [
+        [
+          [1, 1],
+          [2, 1],
+          [2, 2],
+          [1, 1],
+        ],
+      ],
     });
-    expect(toGeometry('Polygon', [[1, 1], [2, 1]])).toBeNull();
+    expect(
+      toGeometry('Polygon', [
+        [1, 1],
+        [2, 1],
+      ]),
+    ).toBeNull();
     expect(toGeometry('LineString', [[1, 1]])).toBeNull();
     expect(toGeometry('Point', [[1, 2]])).toEqual({ type: 'Point', coordinates: [1, 2] });
   });

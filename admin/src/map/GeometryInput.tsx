@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import L from 'leaflet';
 import { Box, Button, Stack, Typography } from '@mui/material';
-import { useInput, useTranslate, useGetList, useRecordContext } from 'react-admin';
+import { useInput, useTranslate, useGetList, useRecordContext, useResourceContext } from 'react-admin';
 import { useWatch } from 'react-hook-form';
 import { createBaseMap, geometryOf } from './baseMap';
 import { closeRing, toGeometry, type DrawKind } from '../lib/geometry';
@@ -16,6 +16,7 @@ export function GeometryInput({ source, geometry }: { source: string; geometry?:
   const { field, fieldState } = useInput({ source });
   const translate = useTranslate();
   const record = useRecordContext();
+  const resource = useResourceContext() ?? 'zones';
   const kind = useWatch({ name: 'kind' }) as string | undefined;
   const contractId = useWatch({ name: 'contractId' }) as string | undefined;
   const type: DrawKind = geometry ?? siteGeometryType(kind);
@@ -106,7 +107,7 @@ export function GeometryInput({ source, geometry }: { source: string; geometry?:
   return (
     <Box sx={{ width: '100%', my: 1 }}>
       <Typography variant="caption" color="text.secondary">
-        {translate(`resources.${'zones'}.fields.geometry`)} ({type}) — {translate('dwg.map.draw')}
+        {translate(`resources.${resource}.fields.geometry`)} ({type}) — {translate('dwg.map.draw')}
       </Typography>
       <Box
         ref={el}

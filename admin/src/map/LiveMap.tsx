@@ -22,7 +22,12 @@ type Layers = { zones: boolean; routes: boolean; sites: boolean; vehicles: boole
 /** Test and debugging hook: how many position updates the map applied and where each device is. */
 declare global {
   interface Window {
-    __dwgLive?: { moves: number; positions: () => Record<string, [number, number]> };
+    __dwgLive?: {
+      moves: number;
+      positions: () => Record<string, [number, number]>;
+      /** Pixel position of a device's marker inside the map element, or null when it is not drawn. */
+      pointOf: (id: string) => [number, number] | null;
+    };
   }
 }
 
@@ -99,6 +104,12 @@ export function LiveMap() {
         return moves;
       },
       positions: () => Object.fromEntries([...state.current.values()].map((d) => [d.id, [d.lat, d.lng]])),
+      pointOf: (id: string) => {
+        const m = markers.current.get(id);
+        if (!m) return null;
+        const p = map.latLngToContainerPoint(m.getLatLng());
+        return [p.x, p.y];
+      },
     };
 
     const draw = (ids: string[]) => {

@@ -39,55 +39,69 @@ import type { FieldSpec, ResourceSpec } from './specs';
 
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
 
-function useChoices(f: FieldSpec) {
-  const translate = useTranslate();
-  return (f.choices?.values ?? []).map((v) => ({
-    id: v,
-    name: translate(`enums.${f.choices!.group}.${v}`, { _: v }),
-  }));
+/** Choices whose names are translation keys (react-admin translates them in fields and inputs). */
+function choicesOf(f: FieldSpec) {
+  return (f.choices?.values ?? []).map((v) => ({ id: v, name: `enums.${f.choices!.group}.${v}` }));
 }
 
-export function FieldView({ f }: { f: FieldSpec }): ReactElement {
-  const choices = useChoices(f);
+function EnumsText({ values, group }: { values: unknown; group: string }) {
+  const translate = useTranslate();
+  return (
+    <>
+      {(Array.isArray(values) ? values : [])
+        .map((v) => translate(`enums.${group}.${v}`, { _: String(v) }))
+        .join('、')}
+    </>
+  );
+}
+
+/**
+ * The field element of a spec. Returned as an element with `source` on it (not wrapped in a component):
+ * Datagrid and SimpleShowLayout read `source` from their children for headers, labels and sorting.
+ */
+export function fieldView(f: FieldSpec): ReactElement {
+  const key = f.source;
   switch (f.type) {
     case 'number':
-      return <NumberField source={f.source} options={{ maximumFractionDigits: 1 }} />;
+      return <NumberField key={key} source={f.source} options={{ maximumFractionDigits: 1 }} />;
     case 'bool':
-      return <BooleanField source={f.source} />;
+      return <BooleanField key={key} source={f.source} />;
     case 'date':
-      return <DateField source={f.source} />;
+      return <DateField key={key} source={f.source} locales="zh-CN" />;
     case 'datetime':
-      return <DateField source={f.source} showTime />;
+      return <DateField key={key} source={f.source} showTime locales="zh-CN" />;
     case 'enum':
-      return <SelectField source={f.source} choices={choices} />;
+      return <SelectField key={key} source={f.source} choices={choicesOf(f)} />;
     case 'enums':
       return (
         <FunctionField
+          key={key}
           source={f.source}
-          render={(r: Record<string, unknown>) =>
-            ((r[f.source] as string[]) ?? [])
-              .map((v) => choices.find((c) => c.id === v)?.name ?? v)
-              .join('、')
-          }
+          sortable={false}
+          render={(r: Record<string, unknown>) => <EnumsText values={r[f.source]} group={f.choices!.group} />}
         />
       );
     case 'ref':
       return (
-        <ReferenceField source={f.source} reference={f.reference!} link="show" emptyText="—">
+        <ReferenceField key={key} source={f.source} reference={f.reference!} link="show" emptyText="—">
           <TextField source={f.display ?? 'id'} />
         </ReferenceField>
       );
     case 'weekdays':
       return (
         <FunctionField
+          key={key}
           source={f.source}
+          sortable={false}
           render={(r: Record<string, unknown>) => ((r[f.source] as number[]) ?? []).join(',')}
         />
       );
     case 'json':
       return (
         <FunctionField
+          key={key}
           source={f.source}
+          sortable={false}
           render={(r: Record<string, unknown>) => (
             <pre style={{ margin: 0, fontSize: 12, whiteSpace: 'pre-wrap' }}>
               {JSON.stringify(pick(r, f.source), null, 2)}
@@ -96,9 +110,9 @@ export function FieldView({ f }: { f: FieldSpec }): ReactElement {
         />
       );
     case 'geometry':
-      return <GeometryField source={f.source} />;
+      return <GeometryField key={key} source={f.source} />;
     default:
-      return <TextField source={f.source} />;
+      return <TextField key={key} source={f.source} />;
   }
 }
 
@@ -106,33 +120,44 @@ function pick(r: Record<string, unknown>, path: string): unknown {
   return path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], r);
 }
 
-function FieldInput({ f, mode }: { f: FieldSpec; mode: 'create' | 'edit' }): ReactElement | null {
-  const choices = useChoices(f);
+function fieldInput(f: FieldSpec, mode: 'create' | 'edit'): ReactElement | null {
+  const choices = choicesOf(f);
   if (f.readOnly) return null;
   const disabled = mode === 'edit' && !!f.createOnly;
-  const common = { source: f.source, disabled, required: f.required && !(f.writeOnly && mode === 'edit') };
+  const common = {
+    source: f.source,
+    disabled,
+    required: f.required && !(f.writeOnly && mode === 'edit'),
+  };
   switch (f.type) {
     case 'number':
-      return <NumberInput {...common} />;
+      return <NumberInput key={f.source} {...common} />;
     case 'bool':
-      return <BooleanInput source={f.source} disabled={disabled} />;
+      return <BooleanInput key={f.source} source={f.source} disabled={disabled} />;
     case 'date':
-      return <DateInput {...common} />;
+      return <DateInput key={f.source} {...common} />;
     case 'enum':
-      return <SelectInput {...common} choices={choices} />;
+      return <SelectInput key={f.source} {...common} choices={choices} />;
     case 'enums':
-      return <SelectArrayInput {...common} choices={choices} />;
+      return <SelectArrayInput key={f.source} {...common} choices={choices} />;
     case 'ref':
       return (
-        <ReferenceInput source={f.source} reference={f.reference!} perPage={100}>
+        <ReferenceInput key={f.source} source={f.source} reference={f.reference!} perPage={100}>
           <AutocompleteInput optionText={f.display ?? 'id'} disabled={disabled} />
         </ReferenceInput>
       );
     case 'weekdays':
-      return <CheckboxGroupInput {...common} choices={WEEKDAYS.map((d) => ({ id: d, name: String(d) }))} />;
+      return (
+        <CheckboxGroupInput
+          key={f.source}
+          {...common}
+          choices={WEEKDAYS.map((d) => ({ id: d, name: String(d) }))}
+        />
+      );
     case 'json':
       return (
         <TextInput
+          key={f.source}
           source={f.source}
           multiline
           fullWidth
@@ -150,15 +175,15 @@ function FieldInput({ f, mode }: { f: FieldSpec; mode: 'create' | 'edit' }): Rea
         />
       );
     case 'geometry':
-      return <GeometryInput source={f.source} geometry={f.geometry} />;
+      return <GeometryInput key={f.source} source={f.source} geometry={f.geometry} />;
     case 'time':
-      return <TextInput {...common} helperText="HH:mm" />;
+      return <TextInput key={f.source} {...common} helperText="HH:mm" />;
     default:
-      return <TextInput {...common} type={f.writeOnly ? 'password' : 'text'} />;
+      return <TextInput key={f.source} {...common} type={f.writeOnly ? 'password' : 'text'} />;
   }
 }
 
-function filtersOf(spec: ResourceSpec, choicesFor: (f: FieldSpec) => { id: string; name: string }[]) {
+function filtersOf(spec: ResourceSpec) {
   const out: ReactElement[] = [];
   if (spec.search) out.push(<SearchInput key="q" source="q" alwaysOn />);
   for (const f of spec.fields.filter((x) => x.filter)) {
@@ -174,7 +199,7 @@ function filtersOf(spec: ResourceSpec, choicesFor: (f: FieldSpec) => { id: strin
         </ReferenceInput>,
       );
     else if (f.type === 'enum')
-      out.push(<SelectInput key={f.source} source={f.source} choices={choicesFor(f)} />);
+      out.push(<SelectInput key={f.source} source={f.source} choices={choicesOf(f)} />);
     else if (f.type === 'bool') out.push(<NullableBooleanInput key={f.source} source={f.source} />);
     else out.push(<TextInput key={f.source} source={f.source} />);
   }
@@ -183,17 +208,11 @@ function filtersOf(spec: ResourceSpec, choicesFor: (f: FieldSpec) => { id: strin
 
 export function makeList(spec: ResourceSpec, extra?: Partial<ListProps>) {
   return function ResourceList() {
-    const translate = useTranslate();
     const { permissions } = usePermissions();
     const writable = !spec.readOnly && can(permissions as string, spec.name, 'write');
-    const choicesFor = (f: FieldSpec) =>
-      (f.choices?.values ?? []).map((v) => ({
-        id: v,
-        name: translate(`enums.${f.choices!.group}.${v}`, { _: v }),
-      }));
     return (
       <List
-        filters={filtersOf(spec, choicesFor)}
+        filters={filtersOf(spec)}
         sort={spec.sort ?? { field: 'id', order: 'ASC' }}
         perPage={25}
         exporter={false}
@@ -201,11 +220,7 @@ export function makeList(spec: ResourceSpec, extra?: Partial<ListProps>) {
         {...extra}
       >
         <Datagrid rowClick="show" bulkActionButtons={writable ? undefined : false}>
-          {spec.fields
-            .filter((f) => f.list)
-            .map((f) => (
-              <FieldView key={f.source} f={f} />
-            ))}
+          {spec.fields.filter((f) => f.list).map(fieldView)}
         </Datagrid>
       </List>
     );
@@ -216,13 +231,7 @@ export function makeShow(spec: ResourceSpec, aside?: ReactElement, actions?: Rea
   return function ResourceShow() {
     return (
       <Show aside={aside} actions={actions}>
-        <SimpleShowLayout>
-          {spec.fields
-            .filter((f) => !f.writeOnly)
-            .map((f) => (
-              <FieldView key={f.source} f={f} />
-            ))}
-        </SimpleShowLayout>
+        <SimpleShowLayout>{spec.fields.filter((f) => !f.writeOnly).map(fieldView)}</SimpleShowLayout>
       </Show>
     );
   };
@@ -232,11 +241,7 @@ export function makeEdit(spec: ResourceSpec) {
   return function ResourceEdit() {
     return (
       <Edit mutationMode="pessimistic">
-        <SimpleForm>
-          {spec.fields.map((f) => (
-            <FieldInput key={f.source} f={f} mode="edit" />
-          ))}
-        </SimpleForm>
+        <SimpleForm>{spec.fields.map((f) => fieldInput(f, 'edit'))}</SimpleForm>
       </Edit>
     );
   };
@@ -246,11 +251,7 @@ export function makeCreate(spec: ResourceSpec, redirect: 'show' | 'list' = 'show
   return function ResourceCreate() {
     return (
       <Create redirect={redirect}>
-        <SimpleForm>
-          {spec.fields.map((f) => (
-            <FieldInput key={f.source} f={f} mode="create" />
-          ))}
-        </SimpleForm>
+        <SimpleForm>{spec.fields.map((f) => fieldInput(f, 'create'))}</SimpleForm>
       </Create>
     );
   };
