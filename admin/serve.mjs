@@ -22,7 +22,9 @@ const TYPES = {
 };
 
 if (!existsSync(join(DIST, 'index.html'))) {
-  process.stderr.write(`admin/dist/index.html is missing: build the console first (npm run build -w admin)\n`);
+  process.stderr.write(
+    `admin/dist/index.html is missing: build the console first (npm run build -w admin)\n`,
+  );
   process.exit(78);
 }
 

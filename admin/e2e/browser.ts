@@ -69,6 +69,6 @@ export async function login(page: Page, username: string, adminUrl = env('ADMIN_
 
 /** The texts of the first column of the list on the page (react-admin Datagrid). */
 export async function listColumn(page: Page, column: string): Promise<string[]> {
-  await page.locator('.RaDatagrid-row').first().waitFor({ timeout: 30_000 });
+  await page.locator('tbody .RaDatagrid-row').first().waitFor({ timeout: 30_000 });
   return page.locator(`td.column-${column}`).allInnerTexts();
 }

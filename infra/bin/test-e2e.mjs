@@ -22,7 +22,16 @@ if (args.includes('--screenshots')) {
 const file = join(out, `${project}.json`);
 const r = spawnSync(
   process.execPath,
-  [jest, '--selectProjects', project, '--runInBand', '--forceExit', '--json', `--outputFile=${file}`, ...extra],
+  [
+    jest,
+    '--selectProjects',
+    project,
+    '--runInBand',
+    '--forceExit',
+    '--json',
+    `--outputFile=${file}`,
+    ...extra,
+  ],
   { cwd: ROOT, stdio: 'inherit' },
 );
 let passed = 0;

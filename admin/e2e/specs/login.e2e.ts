@@ -44,14 +44,10 @@ describe('console: login, language and theme', () => {
     await page.getByRole('button', { name: '中文' }).click();
     await page.getByRole('menuitem', { name: 'English' }).click();
     await page.getByRole('menuitem', { name: 'Live map' }).waitFor();
-    const bgBefore = await page.evaluate(
-      () => getComputedStyle(document.body).backgroundColor,
-    );
+    const bgBefore = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     await page.getByRole('button', { name: 'Toggle light/dark mode' }).click();
     await page.waitForFunction(
-      (before) =>
-        getComputedStyle(document.body).backgroundColor !==
-        before,
+      (before) => getComputedStyle(document.body).backgroundColor !== before,
       bgBefore,
     );
   });

@@ -50,6 +50,15 @@ describe('console: an operator manager', () => {
     expect(own.every((c) => c.includes('HW'))).toBe(true);
   });
 
+  it('has the write buttons a reviewer does not (the selectors of the reviewer spec match real buttons)', async () => {
+    await s.page.goto(`${env('ADMIN_URL')}/#/vehicles`);
+    await s.page.locator('tbody .RaDatagrid-row').first().waitFor();
+    expect(await s.page.locator('.RaCreateButton-root').count()).toBeGreaterThan(0);
+    expect(await s.page.locator('.RaDatagrid-table input[type="checkbox"]').count()).toBeGreaterThan(0);
+    await s.page.locator('tbody .RaDatagrid-row').first().locator('td').last().click();
+    await s.page.locator('.RaEditButton-root').first().waitFor();
+  });
+
   it('rotates a device credential: the new secret is shown once and works on the broker, the old one stops', async () => {
     // A badge the simulator does not drive (it runs the first 60), so the rotation disturbs no running device.
     const devices = await apiGet<{ id: string }[]>(token, '/api/devices', {
@@ -60,7 +69,8 @@ describe('console: an operator manager', () => {
     const id = devices[0].id;
     const creds = join(profile('test').dataDir, 'sim-credentials.json');
     const simulated = existsSync(creds)
-      ? (JSON.parse(readFileSync(creds, 'utf8')) as { devices: { deviceId: string; secret: string }[] }).devices
+      ? (JSON.parse(readFileSync(creds, 'utf8')) as { devices: { deviceId: string; secret: string }[] })
+          .devices
       : [];
     const old = simulated.find((d) => d.deviceId === id)?.secret;
     await s.page.goto(`${env('ADMIN_URL')}/#/devices/${encodeURIComponent(id)}/show`);
@@ -81,14 +91,22 @@ describe('console: an operator manager', () => {
   });
 
   it("shows the api's validation message on the field it is about", async () => {
-    const [route] = await apiGet<{ id: string; passesPerDay: number }[]>(token, '/api/routes', { range: [0, 0] });
+    const [route] = await apiGet<{ id: string; passesPerDay: number }[]>(token, '/api/routes', {
+      range: [0, 0],
+    });
     await s.page.goto(`${env('ADMIN_URL')}/#/routes/${encodeURIComponent(route.id)}`);
     const passes = s.page.locator('input[name="passesPerDay"]');
     await passes.waitFor();
     await passes.fill('99');
     await s.page.locator('button[type="submit"]').click();
-    await s.page.locator('.ra-input-passesPerDay').getByText('passesPerDay must not be greater than 24').waitFor({ timeout: 15_000 });
-    const after = await apiGet<{ passesPerDay: number }>(token, `/api/routes/${encodeURIComponent(route.id)}`);
+    await s.page
+      .locator('.ra-input-passesPerDay')
+      .getByText('passesPerDay must not be greater than 24')
+      .waitFor({ timeout: 15_000 });
+    const after = await apiGet<{ passesPerDay: number }>(
+      token,
+      `/api/routes/${encodeURIComponent(route.id)}`,
+    );
     expect(after.passesPerDay).toBe(route.passesPerDay);
   });
 });

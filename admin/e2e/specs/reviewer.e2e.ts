@@ -1,16 +1,19 @@
 import { listColumn, login, openBrowser, type Session } from '../browser';
 import { apiGet, apiToken } from '../api';
 import { env } from '../browser';
+import { zh } from '../../src/i18n/zh';
 
 const WRITE_BUTTONS =
   '.RaCreateButton-root, .RaEditButton-root, .RaDeleteButton-root, .RaDeleteWithConfirmButton-root';
 
-/** Opens a list and waits for its own rows (a hash change keeps the previous page's DOM until the data arrives). */
-async function gotoList(s: Session, resource: string) {
-  const loaded = s.page.waitForResponse((r) => r.url().includes(`/api/${resource}?`) && r.request().method() === 'GET');
+/** Opens a list and waits for its own rows: the title names the resource once its list has rendered. */
+async function gotoList(s: Session, resource: keyof typeof zh.resources) {
   await s.page.goto(`${env('ADMIN_URL')}/#/${resource}`);
-  await loaded;
-  await s.page.locator('.RaDatagrid-row, .RaList-noResults, .RaEmpty-message').first().waitFor({ timeout: 30_000 });
+  await s.page.locator('#react-admin-title').getByText(zh.resources[resource].name).waitFor();
+  await s.page
+    .locator('tbody .RaDatagrid-row, .RaList-noResults, .RaEmpty-message')
+    .first()
+    .waitFor({ timeout: 30_000 });
 }
 
 describe('console: a government reviewer', () => {
@@ -52,14 +55,14 @@ describe('console: a government reviewer', () => {
       'workers',
       'devices',
       'shifts',
-    ]) {
+    ] as const) {
       await gotoList(s, resource);
       expect([resource, await s.page.locator(WRITE_BUTTONS).count()]).toEqual([resource, 0]);
       expect([resource, await s.page.locator('.RaDatagrid-table input[type="checkbox"]').count()]).toEqual([
         resource,
         0,
       ]);
-      const rows = s.page.locator('.RaDatagrid-row');
+      const rows = s.page.locator('tbody .RaDatagrid-row');
       if ((await rows.count()) > 0) {
         await rows.first().locator('td').last().click();
         await s.page.locator('.RaShow-main, .RaShow-card').first().waitFor();

@@ -19,7 +19,9 @@ export function adminBuildStale(): boolean {
   const built = join(ADMIN_DIR, 'dist', 'index.html');
   if (!existsSync(built)) return true;
   const src = Math.max(
-    ...['src', 'public', 'index.html', 'vite.config.ts', 'package.json'].map((f) => newestMtime(join(ADMIN_DIR, f))),
+    ...['src', 'public', 'index.html', 'vite.config.ts', 'package.json'].map((f) =>
+      newestMtime(join(ADMIN_DIR, f)),
+    ),
   );
   return src > statSync(built).mtimeMs;
 }
@@ -27,7 +29,10 @@ export function adminBuildStale(): boolean {
 export function buildAdmin(log: (m: string) => void): void {
   log('building the console (vite build; about a minute)');
   const vite = join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-  const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: ADMIN_DIR, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+    cwd: ADMIN_DIR,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) throw new Error('building the console failed (see the output above)');
 }
 
