@@ -34,8 +34,8 @@ describe('screenshots', () => {
   it('live map', async () => {
     await s.page.goto(`${env('ADMIN_URL')}/#/map`);
     await s.page.getByTestId('live-map').waitFor();
-    await s.page.locator('.leaflet-interactive').first().waitFor({ timeout: 30_000 });
-    // Give the stream time to place and move the devices.
+    // Layers and markers are drawn on a canvas: give the layers and the stream time to arrive.
+    await s.page.waitForLoadState('networkidle').catch(() => undefined);
     await s.page.waitForTimeout(10_000);
     await shot('map');
   });
@@ -46,7 +46,9 @@ describe('screenshots', () => {
     await s.page
       .locator('tbody .RaDatagrid-row, .RaList-noResults, .RaEmpty-message, .MuiAlert-root')
       .first()
-      .waitFor({ timeout: 30_000 });
+      .waitFor({ timeout: 15_000 })
+      // Without the assessments endpoint the page shows its error state; the picture shows what there is.
+      .catch(() => undefined);
     if (await s.page.locator('tbody .RaDatagrid-row').count()) {
       await s.page.locator('tbody .RaDatagrid-row').first().click();
       await s.page.getByTestId('deductions').waitFor();
