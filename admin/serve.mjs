@@ -2,6 +2,7 @@
 // any api. Started by the local stack (npm start, npm run stack -- up) as the `admin` process.
 //   ADMIN_PORT (default 5173), ADMIN_HOST (127.0.0.1), API_URL (the api's base URL, default same origin),
 //   TILE_URL / TILE_ATTRIBUTION (optional raster tiles; none by default so it works offline).
+/* global URL */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, extname, join, normalize, sep } from 'node:path';

@@ -231,7 +231,6 @@ export function LiveMap() {
       delete window.__dwgLive;
     };
     // The map is created once; translations in popups are read at click time.
-    // eslint-disable-next-line
   }, []);
 
   useEffect(() => {

@@ -115,7 +115,6 @@ const filters = [
 ];
 
 export function WorkOrderList() {
-  const { permissions } = usePermissions();
   return (
     <List filters={filters} sort={{ field: 'createdAt', order: 'DESC' }} exporter={false}>
       <Datagrid rowClick="show" bulkActionButtons={false}>
