@@ -53,7 +53,7 @@ module.exports = {
       ...common,
       displayName: 'admin',
       transform: { '^.+\\.(t|j)sx?$': swcTsx },
-      transformIgnorePatterns: ['/node_modules/(?!(@turf)/)'],
+      transformIgnorePatterns: ['/node_modules/(?!(@turf|react-hotkeys-hook)/)'],
       testEnvironment: 'jsdom',
       testMatch: ['<rootDir>/admin/src/**/*.test.ts?(x)'],
       moduleNameMapper: { ...moduleNameMapper, '\\.css$': '<rootDir>/admin/test/style-stub.js' },

@@ -32,22 +32,12 @@ import {
   PHOTO_ACTIONS,
   WORK_ORDER_STATES,
   allowedActions,
-  deadlineLevel,
   groupByState,
   stateOf,
-  type DeadlineLevel,
 } from '../lib/workOrders';
 import { ActionButton } from './ActionButton';
 import { AuthImage, photoPaths } from './AuthImage';
-
-const LEVEL_COLOR: Record<DeadlineLevel, 'error' | 'warning' | 'success' | 'default'> = {
-  red: 'error',
-  yellow: 'warning',
-  overdue: 'error',
-  due_soon: 'warning',
-  on_track: 'success',
-  done: 'default',
-};
+import { DeadlineChip } from './DeadlineChip';
 
 function StateChip() {
   const r = useRecordContext();
@@ -55,24 +45,6 @@ function StateChip() {
   if (!r) return null;
   const s = stateOf(r);
   return <Chip size="small" label={translate(`dwg.workOrders.state.${s}`, { _: s })} />;
-}
-
-/** The deadline card: overdue / due soon / on track, or the escalation card (督办) the api set. */
-export function DeadlineChip({ record }: { record?: Record<string, unknown> }) {
-  const ctx = useRecordContext();
-  const r = (record ?? ctx) as Parameters<typeof deadlineLevel>[0] | undefined;
-  const translate = useTranslate();
-  if (!r) return null;
-  const level = deadlineLevel(r, Date.now());
-  return (
-    <Chip
-      size="small"
-      color={LEVEL_COLOR[level]}
-      variant={level === 'red' || level === 'yellow' ? 'filled' : 'outlined'}
-      label={translate(`dwg.workOrders.${level}`)}
-      data-testid={`deadline-${level}`}
-    />
-  );
 }
 
 export function WorkOrderActions({
