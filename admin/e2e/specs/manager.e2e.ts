@@ -109,4 +109,40 @@ describe('console: an operator manager', () => {
     );
     expect(after.passesPerDay).toBe(route.passesPerDay);
   });
+
+  it('redraws a route on the map and the api stores the new line', async () => {
+    const [route] = await apiGet<{ id: string; lengthM: number; geometry: { coordinates: number[][] } }[]>(
+      token,
+      '/api/routes',
+      { range: [1, 1] },
+    );
+    await s.page.goto(`${env('ADMIN_URL')}/#/routes/${encodeURIComponent(route.id)}`);
+    const map = s.page.getByTestId('geometry-map');
+    await map.waitFor();
+    await s.page.waitForTimeout(1000); // the map fits the current line once the record is in the form
+    const box = (await map.boundingBox())!;
+    for (const [fx, fy] of [
+      [0.3, 0.5],
+      [0.5, 0.45],
+      [0.7, 0.5],
+    ]) {
+      await s.page.mouse.click(box.x + box.width * fx, box.y + box.height * fy);
+      await s.page.waitForTimeout(400); // apart, so two clicks never read as a double-click
+    }
+    const finish = s.page.getByRole('button', { name: '完成' });
+    await s.page.waitForFunction(() =>
+      [...document.querySelectorAll('button')].some((b) => b.textContent === '完成' && !b.disabled),
+    );
+    await finish.click();
+    const saved = s.page.waitForResponse(
+      (r) => r.request().method() === 'PUT' && r.url().includes('/api/routes/'),
+    );
+    await s.page.locator('button[type="submit"]').click();
+    const res = await saved;
+    expect(`${res.status()} ${await res.text()} sent ${res.request().postData()}`).toMatch(/^200 /);
+    const sent = JSON.parse(res.request().postData() ?? '{}') as { geometry?: { coordinates: number[][] } };
+    expect(sent.geometry?.coordinates.length).toBeGreaterThanOrEqual(2);
+    const after = await apiGet<typeof route>(token, `/api/routes/${encodeURIComponent(route.id)}`);
+    expect(after.geometry).toEqual(sent.geometry);
+  });
 });
