@@ -65,6 +65,7 @@ if (!stack.readPid(p.runDir, 'sim')) {
 }
 process.stdout.write(`
 Dawuguan is running (profile dev).
+  Console    ${env.ADMIN_URL}   (大物管 console: log in with a demo login)
   API        ${env.API_URL}/api   (OpenAPI UI: ${env.API_URL}/api/docs)
   MQTT       ${env.MQTT_URL}
   MongoDB    ${env.MONGO_URL}   (FerretDB ${process.env.DWG_FERRETDB_BACKEND ?? 'sqlite'})

@@ -1,6 +1,7 @@
-// npm test: installs and builds what is missing, then runs the unit tests and the integration tests (which
-// start their own FerretDB, Redis and Mosquitto on the test profile's ports). Integration suites run one at a
-// time: they start real service processes and share the test broker.
+// npm test: installs and builds what is missing, then runs the unit tests, the console's tests, the integration
+// tests (which start their own FerretDB, Redis and Mosquitto on the test profile's ports) and the console's
+// end-to-end tests (npm run test:e2e alone). Integration suites run one at a time: they start real service
+// processes and share the test broker.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,9 +15,12 @@ const extra = process.argv.slice(2);
 let passed = 0;
 let failed = 0;
 let status = 0;
+// The console's end-to-end tests come last: they start their own stack with every service and drive Chromium.
 for (const [project, flags] of [
   ['unit', ['--forceExit']],
+  ['admin', ['--forceExit']],
   ['integration', ['--runInBand', '--forceExit']],
+  ['e2e', ['--runInBand', '--forceExit']],
 ]) {
   const file = join(out, `${project}.json`);
   const r = spawnSync(

@@ -2,3 +2,4 @@ export * from './profiles';
 export * from './processes';
 export * from './tools';
 export * from './stack';
+export * from './admin';

@@ -10,6 +10,7 @@ import { connectMongo, ensureIndexes } from '@dwg/persistence';
 import { REPO_ROOT, profile, urls, type Profile } from './profiles';
 import { isAlive, readPid, startDetached, stopProcess, waitFor, type ManagedProcess } from './processes';
 import { ferretdbBinary, mosquittoBinary, redisBinary } from './tools';
+import { startAdmin } from './admin';
 
 export const INFRA = ['ferretdb', 'redis', 'mosquitto'] as const;
 export const SERVICES = ['ingest', 'worker', 'api'] as const;
@@ -293,6 +294,8 @@ export async function up(opts: UpOptions): Promise<Record<string, string>> {
         join(p.logDir, `${name}.log`),
       );
     }
+    // The console needs only the api's address; it starts after the api answers.
+    await startAdmin(p, log);
   }
   return {
     ...u,

@@ -45,6 +45,11 @@ export function mosquittoBinary(): string {
   return which('mosquitto') ?? aptInstall('mosquitto', 'mosquitto');
 }
 
+/** Debian's Chromium, driven by playwright-core in the console's end-to-end tests and screenshot script. */
+export function chromiumBinary(): string {
+  return which('chromium') ?? aptInstall('chromium', 'chromium');
+}
+
 export function redisBinary(): string {
   return which('redis-server') ?? aptInstall('redis-server', 'redis-server');
 }

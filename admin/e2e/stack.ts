@@ -1,0 +1,115 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  REPO_ROOT,
+  chromiumBinary,
+  down,
+  profile,
+  readPid,
+  serviceEnv,
+  startDetached,
+  up,
+  urls,
+} from '@dwg/local-stack';
+
+/**
+ * The stack the console's end-to-end tests (and the screenshot script) run against: the test profile with every
+ * service, the demo seed, the device simulator and the console's server.
+ */
+export const PROFILE = 'test';
+
+export interface E2eEnv {
+  ADMIN_URL: string;
+  API_URL: string;
+  MQTT_URL: string;
+  CHROMIUM: string;
+}
+
+export async function startE2eStack(opts: { fresh: boolean; log?: (m: string) => void }): Promise<E2eEnv> {
+  const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const chromium = chromiumBinary();
+  const p = profile(PROFILE);
+  for (const f of ['api', 'ingest', 'worker']) {
+    if (!existsSync(join(REPO_ROOT, 'services', f, 'dist', 'main.js')))
+      throw new Error(`services/${f}/dist is missing: run npm run build first`);
+  }
+  if (opts.fresh) {
+    await down(PROFILE);
+    rmSync(p.dataDir, { recursive: true, force: true });
+  }
+  const env = await up({ profile: PROFILE, services: true, log });
+  const creds = join(p.dataDir, 'sim-credentials.json');
+  const world = join(p.dataDir, 'demo-world.geojson');
+  const seed = spawnSync(
+    process.execPath,
+    [
+      'services/api/dist/seed/cli.js',
+      '--mongo-url',
+      env.MONGO_URL,
+      '--credentials-out',
+      creds,
+      '--geojson-out',
+      world,
+      '--broker-auth',
+      'mosquitto-file',
+    ],
+    { cwd: REPO_ROOT, env: { ...process.env, ...serviceEnv(p) }, encoding: 'utf8' },
+  );
+  if (seed.status !== 0) throw new Error(`seeding the demo data failed:\n${seed.stderr}`);
+  if (!readPid(p.runDir, 'sim')) {
+    // Fewer badges than npm start: the machine runs the browser too.
+    startDetached(
+      {
+        name: 'sim',
+        command: process.execPath,
+        args: [
+          'device-sim/dist/cli.js',
+          '--credentials',
+          creds,
+          '--vehicles',
+          '50',
+          '--badges',
+          '60',
+          '--duration',
+          '0',
+          '--mqtt-url',
+          env.MQTT_URL,
+          '--quiet',
+          '--world-from',
+          world,
+        ],
+        cwd: REPO_ROOT,
+      },
+      p.runDir,
+      p.logDir,
+    );
+  }
+  const u = urls(p);
+  return { ADMIN_URL: u.ADMIN_URL, API_URL: u.API_URL, MQTT_URL: u.MQTT_URL, CHROMIUM: chromium };
+}
+
+export async function stopE2eStack(): Promise<void> {
+  await down(PROFILE);
+}
+
+export interface DemoUser {
+  username: string;
+  password: string;
+  role: string;
+  tenant: string;
+}
+
+export function demoUsers(): DemoUser[] {
+  return (
+    JSON.parse(readFileSync(join(REPO_ROOT, 'infra', 'demo', 'credentials.json'), 'utf8')) as {
+      users: DemoUser[];
+    }
+  ).users;
+}
+
+export function demoUser(username: string): DemoUser {
+  const u = demoUsers().find((x) => x.username === username);
+  if (!u) throw new Error(`no demo user ${username} in infra/demo/credentials.json`);
+  return u;
+}
