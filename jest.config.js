@@ -60,7 +60,12 @@ module.exports = {
     },
     { ...e2e, displayName: 'e2e', testMatch: ['<rootDir>/admin/e2e/specs/*.e2e.ts'] },
     { ...e2e, displayName: 'e2e-pending', testMatch: ['<rootDir>/admin/e2e/pending/*.e2e.ts'] },
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/**/src/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/**/src/**/*.spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/services/libs/testing/src/unit-timeout.ts'],
+    },
     {
       ...common,
       displayName: 'integration',
