@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import type { DeviceRegistry } from '@dwg/device-registry';
 import { ApiConfig } from './config';
 import { ApiLifecycle } from './api.lifecycle';
+import { AssessmentController } from './assessments/assessment.controller';
+import { AssessmentService } from './assessments/assessment.service';
 import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
 import { AuthController } from './auth/auth.controller';
@@ -14,6 +16,8 @@ import { AuthService } from './auth/auth.service';
 import { DeviceCredentialsController } from './devices/device-credentials.controller';
 import { DeviceStore } from './devices/device.store';
 import { HealthController } from './http/health.controller';
+import { KpiController } from './kpis/kpi.controller';
+import { KpiService } from './kpis/kpi.service';
 import { ApiMetrics } from './http/metrics';
 import { RequestLog } from './http/request-log';
 import { RESOURCE_DEFS } from './resources/definitions';
@@ -42,6 +46,8 @@ export class ApiModule implements NestModule {
         AuthController,
         AuditController,
         DeviceCredentialsController,
+        KpiController,
+        AssessmentController,
         ...RESOURCE_CONTROLLERS,
       ],
       providers: [
@@ -56,6 +62,8 @@ export class ApiModule implements NestModule {
         AuditService,
         DeviceStore,
         ResourceService,
+        KpiService,
+        AssessmentService,
         ApiLifecycle,
       ],
     };

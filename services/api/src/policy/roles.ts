@@ -19,6 +19,8 @@ export const RESOURCES = [
   'shifts',
   'users',
   'audit-log',
+  'kpis',
+  'assessments',
 ] as const;
 export type ResourceName = (typeof RESOURCES)[number];
 
@@ -42,6 +44,10 @@ export const PERMISSIONS: Record<ResourceName, Record<Action, readonly Role[]>> 
   shifts: { read: ALL, write: ['admin', 'operator_manager', 'dispatcher'] },
   users: { read: MANAGERS, write: MANAGERS },
   'audit-log': { read: ALL, write: [] },
+  kpis: { read: ALL, write: [] },
+  // The one write of a reviewer: deciding appeals and approving the monthly assessment (the service checks which
+  // role may do which action: the operator's manager appeals, the agency's reviewer reviews and approves).
+  assessments: { read: ALL, write: ['admin', 'operator_manager', 'gov_reviewer'] },
 };
 
 export function isAllowed(role: Role, resource: ResourceName, action: Action): boolean {

@@ -24,6 +24,8 @@ export const SCOPE_KIND: Record<ResourceName, ScopeKind> = {
   shifts: 'contract',
   users: 'user',
   'audit-log': 'audit',
+  kpis: 'contract',
+  assessments: 'contract',
 };
 
 /** Tenant ids related through contracts, needed to scope the tenant resources themselves. */

@@ -3,3 +3,4 @@ export * from './protocol';
 export * from './decode';
 export * from './queues';
 export * from './domain-events';
+export * from './kpi';

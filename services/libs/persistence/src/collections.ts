@@ -20,6 +20,12 @@ export const COLLECTIONS = {
   shifts: 'shifts',
   users: 'users',
   auditLog: 'audit_log',
+  // KPI rollups (worker writes, api reads) and monthly assessments (api); see docs/kpis.md
+  kpiRollups: 'kpi_rollups',
+  kpiContributions: 'kpi_contributions',
+  kpiHistory: 'kpi_history',
+  assessments: 'assessments',
+  assessmentRules: 'assessment_rules',
 } as const;
 
 /** Fields every tenant-scoped query of services/api filters on. */
@@ -83,6 +89,15 @@ export const INDEXES: Record<string, IndexDescription[]> = {
     { key: { 'scope.operatorId': 1, seq: 1 }, name: 'scope_operator' },
     { key: { 'scope.agencyId': 1, seq: 1 }, name: 'scope_agency' },
     { key: { resource: 1, resourceId: 1 }, name: 'resource' },
+  ],
+  // A KPI query reads one contract's days: ≤ 31 × zones × lines small documents per month.
+  [COLLECTIONS.kpiRollups]: [{ key: { contractId: 1, day: 1 }, name: 'contract_day' }],
+  [COLLECTIONS.kpiContributions]: [{ key: { contractId: 1, day: 1 }, name: 'contract_day' }],
+  [COLLECTIONS.kpiHistory]: [{ key: { contractId: 1, day: 1 }, name: 'contract_day' }],
+  [COLLECTIONS.assessments]: [
+    { key: { contractId: 1, month: 1 }, name: 'contract_month', unique: true },
+    { key: { operatorId: 1 }, name: 'operator' },
+    { key: { agencyId: 1 }, name: 'agency' },
   ],
 };
 
