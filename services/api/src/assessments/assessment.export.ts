@@ -106,6 +106,12 @@ export function findCjkFont(configured: string): string {
   return f;
 }
 
+const TTC_FACES: Record<string, string> = {
+  'wqy-microhei.ttc': 'WenQuanYiMicroHei',
+  'wqy-zenhei.ttc': 'WenQuanYiZenHei',
+  'NotoSansCJK-Regular.ttc': 'NotoSansCJKsc-Regular',
+};
+
 export function assessmentPdf(a: AssessmentDoc, fontFile: string): Promise<Buffer> {
   const doc = new PDFDocument({
     size: 'A4',
@@ -115,9 +121,9 @@ export function assessmentPdf(a: AssessmentDoc, fontFile: string): Promise<Buffe
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((res) => doc.on('end', () => res(Buffer.concat(chunks))));
-  if (fontFile.endsWith('.ttc'))
-    doc.registerFont('cjk', fontFile, fontFile.includes('wqy-microhei') ? 'WenQuanYi Micro Hei' : undefined);
-  else doc.registerFont('cjk', fontFile);
+  // A collection (.ttc) needs the PostScript name of the face inside it.
+  const face = Object.entries(TTC_FACES).find(([file]) => fontFile.endsWith(file))?.[1];
+  doc.registerFont('cjk', fontFile, face);
   doc.font('cjk');
 
   doc.fontSize(20).text(`合同月度考核报告`, { align: 'center' });

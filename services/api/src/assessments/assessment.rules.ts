@@ -249,3 +249,35 @@ export function allowedActions(status: 'draft' | 'approved', pendingAppeals: num
   if (status === 'approved') return [];
   return pendingAppeals ? ['recompute', 'appeal', 'review'] : ['recompute', 'appeal', 'approve'];
 }
+
+/** What is frozen and hashed on approval: everything a reviewer signs off, nothing that could change later. */
+export interface FreezableAssessment extends ScoreSummary {
+  _id: string;
+  contractId: string;
+  contractCode: string | null;
+  month: string;
+  rules: AssessmentRule[];
+  deductions: Deduction[];
+  kpis: unknown;
+  computedAt: string;
+  approvedAt: string | null;
+  approvedBy: string | null;
+}
+
+export function frozenContent(a: FreezableAssessment) {
+  return {
+    id: a._id,
+    contractId: a.contractId,
+    contractCode: a.contractCode,
+    month: a.month,
+    rules: a.rules,
+    deductions: a.deductions,
+    kpis: a.kpis,
+    subtotals: a.subtotals,
+    totalDeduction: a.totalDeduction,
+    score: a.score,
+    computedAt: a.computedAt,
+    approvedAt: a.approvedAt,
+    approvedBy: a.approvedBy,
+  };
+}

@@ -16,6 +16,7 @@ import {
   computeDeductions,
   contentHash,
   DEFAULT_RULES,
+  frozenContent,
   parseRules,
   score,
   type AssessmentRule,
@@ -52,25 +53,6 @@ export const ASSESSMENT_LIST: ListSpec = {
 
 const OPERATOR_APPEALERS = ['admin', 'operator_manager'];
 const REVIEWERS = ['admin', 'gov_reviewer'];
-
-/** What is frozen and hashed on approval: everything a reviewer signs off, nothing that could change later. */
-export function frozenContent(a: AssessmentDoc) {
-  return {
-    id: a._id,
-    contractId: a.contractId,
-    contractCode: a.contractCode,
-    month: a.month,
-    rules: a.rules,
-    deductions: a.deductions,
-    kpis: a.kpis,
-    subtotals: a.subtotals,
-    totalDeduction: a.totalDeduction,
-    score: a.score,
-    computedAt: a.computedAt,
-    approvedAt: a.approvedAt,
-    approvedBy: a.approvedBy,
-  };
-}
 
 const show = ({ _id, ...rest }: AssessmentDoc) => ({
   id: _id,
