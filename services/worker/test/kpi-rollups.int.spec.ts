@@ -1,0 +1,117 @@
+import { COLLECTIONS } from '@dwg/persistence';
+import type { TaskChanged } from '@dwg/contracts';
+import { createTestDb, type TestDb } from '@dwg/testing';
+import { changeFromTask, KpiRollups, type ContributionDoc, type RollupDoc } from '../src/kpi/kpi-rollups';
+
+/** The rollup writer against the real FerretDB: crash repair, concurrent deliveries, moves between keys. */
+describe('KPI rollups: idempotent $inc without transactions', () => {
+  let db: TestDb;
+  let rollups: KpiRollups;
+
+  beforeAll(async () => {
+    db = await createTestDb('kpiroll');
+    rollups = new KpiRollups(db.db);
+  });
+  afterAll(() => db.drop());
+
+  const post = (id: string, rev: number, attended: boolean, day = '2026-10-05'): TaskChanged => ({
+    tenantId: 'op',
+    contractId: 'c1',
+    zoneId: 'z1',
+    serviceLine: 'sanitation',
+    day,
+    taskId: id,
+    rev,
+    type: 'post',
+    status: attended ? 'completed' : 'missed',
+    final: true,
+    subjectKind: 'worker',
+    subjectIds: ['w'],
+    deviceIds: ['b'],
+    windowStart: `${day}T06:00:00+08:00`,
+    windowEnd: `${day}T14:00:00+08:00`,
+    metrics: { attended, shiftMin: 480, onPostMin: attended ? 480 : 0, reported: attended },
+    changedAt: `${day}T14:00:00+08:00`,
+  });
+  const rollup = (day = '2026-10-05') =>
+    db.db.collection<RollupDoc>(COLLECTIONS.kpiRollups).findOne({ _id: `c1|z1|sanitation|${day}` });
+
+  it('applies each rev once, whatever the order and however often it is delivered', async () => {
+    expect(await rollups.apply(changeFromTask(post('t1', 2, false)))).toBe('applied');
+    expect(await rollups.apply(changeFromTask(post('t1', 2, false)))).toBe('stale');
+    expect(await rollups.apply(changeFromTask(post('t1', 5, true)))).toBe('applied');
+    expect(await rollups.apply(changeFromTask(post('t1', 4, false)))).toBe('stale');
+    const r = await rollup();
+    expect(r?.c).toMatchObject({ postShifts: 1, postAttended: 1, postOnPostMin: 480 });
+  });
+
+  it('ends at the highest rev when revisions of one entity race each other', async () => {
+    const revs = [3, 1, 7, 2, 6, 5, 4];
+    await Promise.all(revs.map((rev) => rollups.apply(changeFromTask(post('t2', rev, rev % 2 === 1)))));
+    const r = await rollup();
+    // t1 attended (rev 5) + t2 at rev 7 (odd: attended).
+    expect(r?.c).toMatchObject({ postShifts: 2, postAttended: 2 });
+    const c = await db.db
+      .collection<ContributionDoc>(COLLECTIONS.kpiContributions)
+      .findOne({ _id: 'task:t2' });
+    expect(c?.rev).toBe(7);
+    expect(c?.pending).toBeNull();
+  });
+
+  it('finishes a change interrupted between the contribution write and the rollup $inc', async () => {
+    // The state a crash leaves after step 1: the contribution of rev 1 claimed with its deltas pending.
+    const ch = changeFromTask(post('t3', 1, true, '2026-10-06'));
+    const opId = 'task:t3:1';
+    await db.db.collection<ContributionDoc>(COLLECTIONS.kpiContributions).insertOne({
+      _id: 'task:t3',
+      kind: 'task',
+      entityId: 't3',
+      rev: 1,
+      contractId: 'c1',
+      day: '2026-10-06',
+      key: ch.key,
+      vec: ch.vec,
+      ref: ch.ref,
+      changedAt: ch.changedAt,
+      pending: { opId, appliedAt: new Date(), deltas: [{ key: ch.key, delta: ch.vec }] },
+    });
+    // …and one of the two writes of step 2 already done (the rollup $inc, not yet the pending clear).
+    await db.db.collection<RollupDoc>(COLLECTIONS.kpiRollups).insertOne({
+      _id: 'c1|z1|sanitation|2026-10-06',
+      tenantId: 'op',
+      contractId: 'c1',
+      zoneId: 'z1',
+      serviceLine: 'sanitation',
+      day: '2026-10-06',
+      c: {
+        postShifts: 1,
+        postAttended: 1,
+        postShiftMin: 480,
+        postOnPostMin: 480,
+        tasksDue: 1,
+        tasksCompleted: 1,
+        tasksOnTime: 1,
+        mgmtSubjects: 1,
+        mgmtReported: 1,
+        postOffPostEpisodes: 0,
+      },
+      ops: [opId],
+      updatedAt: new Date(),
+    });
+    // The retry of the same event completes it without counting twice; the next rev then applies its difference.
+    expect(await rollups.apply(ch)).toBe('stale');
+    expect((await rollup('2026-10-06'))?.c.postShifts).toBe(1);
+    expect(await rollups.apply(changeFromTask(post('t3', 2, false, '2026-10-06')))).toBe('applied');
+    const r = await rollup('2026-10-06');
+    expect(r?.c).toMatchObject({ postShifts: 1, postAttended: 0, postOnPostMin: 0 });
+    const history = await db.db.collection(COLLECTIONS.kpiHistory).find({ day: '2026-10-06' }).toArray();
+    expect(history.map((h) => h.opId).sort()).toEqual(['task:t3:1', 'task:t3:2']);
+  });
+
+  it('moves a contribution to its new day when an entity is re-keyed', async () => {
+    await rollups.apply(changeFromTask(post('t4', 1, true, '2026-10-07')));
+    await rollups.apply(changeFromTask(post('t4', 2, true, '2026-10-08')));
+    expect((await rollup('2026-10-07'))?.c.postShifts).toBe(0);
+    expect((await rollup('2026-10-08'))?.c.postShifts).toBe(1);
+  });
+});
