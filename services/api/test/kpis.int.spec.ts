@@ -378,10 +378,7 @@ describe('KPIs and monthly assessment', () => {
     expect(z1.total.counters.postShifts).toBe(10);
     expect(z1.total.rates.attendanceRate).toBe(0.8);
     // wo-3 is re-assigned to zone 2: it leaves zone 1's counters and appears in zone 2's.
-    await publish('work-order-changed', 'wo-3', {
-      ...workOrder('wo-3', { rev: 3, yellowCard: true }),
-      zoneId: Z2,
-    });
+    await publish('work-order-changed', 'wo-3', workOrder('wo-3', { rev: 3, yellowCard: true, zoneId: Z2 }));
     await drained();
     z1 = await kpis(reviewerA, `month=${MONTH}&zoneId=${Z1}&granularity=total`);
     expect(z1.total.rates.woReceived).toBe(2);

@@ -183,7 +183,7 @@ export class KpiRollups {
     for (let attempt = 0; attempt < 20; attempt++) {
       const cur = await this.contributions.findOne({ _id });
       if (cur?.pending) {
-        await this.finish(_id, cur.pending);
+        await this.finish(_id, cur.rev, cur.pending);
         continue;
       }
       if (cur && cur.rev >= ch.rev) return 'stale';
@@ -215,13 +215,13 @@ export class KpiRollups {
           throw e;
         }
       }
-      if (pending) await this.finish(_id, pending);
+      if (pending) await this.finish(_id, ch.rev, pending);
       return 'applied';
     }
     throw new Error(`KPI contribution ${_id} kept changing under rev ${ch.rev}; retry later`);
   }
 
-  private async finish(_id: string, op: PendingOp): Promise<void> {
+  private async finish(_id: string, rev: number, op: PendingOp): Promise<void> {
     for (const { key, delta } of op.deltas) {
       const rk = rollupKey(key);
       try {
@@ -260,6 +260,7 @@ export class KpiRollups {
         if (!isDuplicate(e)) throw e; // the op is already in this rollup
       }
     }
-    await this.contributions.updateOne({ _id, 'pending.opId': op.opId }, { $set: { pending: null } });
+    // The pending op belongs to this rev; filtering on a dotted path would make FerretDB scan the collection.
+    await this.contributions.updateOne({ _id, rev }, { $set: { pending: null } });
   }
 }
