@@ -46,7 +46,6 @@ describe('KPIs and monthly assessment', () => {
   let Z2: string;
   const prefix = uniqueName('kpi');
   const MONTH = '2026-10';
-  let seq = 0;
 
   beforeAll(async () => {
     await h.setup('kpis');
