@@ -445,6 +445,26 @@ describe('KPIs and monthly assessment', () => {
     expect(String(rk.body).split('\r\n')[1].split(',').slice(0, 2)).toEqual(['1', Z2]);
   });
 
+  it('exports the KPI tables as XLSX that parses back', async () => {
+    const x = await fetch(
+      `${h.api.url}/api/kpis/export.xlsx?contractId=${A.contractId}&month=${MONTH}&granularity=total`,
+      {
+        headers: { authorization: `Bearer ${reviewerA}` },
+      },
+    );
+    expect(x.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await x.arrayBuffer()) as never);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['趋势', '网格排名']);
+    const trend = wb.getWorksheet('趋势')!;
+    const head = (trend.getRow(1).values as unknown[]).map(String);
+    const total = trend.getRow(trend.rowCount).values as unknown[];
+    expect(total[head.indexOf('周期')]).toBe('合计');
+    expect(total[head.indexOf('出勤率')]).toBe(0.8571);
+    const rank = wb.getWorksheet('网格排名')!;
+    expect(rank.getRow(2).getCell(2).value).toBe('grid ka-2');
+  });
+
   let assessmentId: string;
 
   it('scores the scripted month: 100 minus the rules’ deductions, each linked to its evidence', async () => {
@@ -688,6 +708,7 @@ describe('KPIs and monthly assessment', () => {
       `/api/kpis/ranking?contractId=${c}&month=${MONTH}`,
       `/api/kpis/as-of?contractId=${c}&at=${at}`,
       `/api/kpis/export.csv?contractId=${c}&month=${MONTH}`,
+      `/api/kpis/export.xlsx?contractId=${c}&month=${MONTH}`,
       `/api/assessments/${assessmentId}`,
       `/api/assessments/${assessmentId}/export.xlsx`,
       `/api/assessments/${assessmentId}/export.pdf`,

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Act, CurrentUser, ResourceOf } from '../auth/decorators';
 import type { Principal } from '../policy/principal';
@@ -69,5 +69,24 @@ export class KpiController {
   @ApiQuery({ name: 'granularity', required: false, enum: ['day', 'week', 'month', 'total'] })
   csv(@CurrentUser() p: Principal, @Query() q: Record<string, unknown>) {
     return this.kpis.csv(p, q);
+  }
+
+  @Get('export.xlsx')
+  @Act('read')
+  @ApiOperation({
+    summary: 'The trend (sheet 趋势, with the total) and the zone ranking (sheet 网格排名) as XLSX',
+  })
+  @apply(RangeQueries())
+  @ApiQuery({ name: 'granularity', required: false, enum: ['day', 'week', 'month', 'total'] })
+  @ApiQuery({ name: 'metric', required: false, description: 'ranking metric, default attendanceRate' })
+  async xlsx(
+    @CurrentUser() p: Principal,
+    @Query() q: Record<string, unknown>,
+    @Res() res: { setHeader(n: string, v: string): void; end(b: Buffer): void },
+  ) {
+    const buf = await this.kpis.xlsx(p, q);
+    res.setHeader('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    res.setHeader('content-disposition', 'attachment; filename="kpis.xlsx"');
+    res.end(buf);
   }
 }

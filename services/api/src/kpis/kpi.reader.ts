@@ -30,7 +30,8 @@ export class KpiReader {
   async rows(f: KpiFilter): Promise<RollupRow[]> {
     const docs = await this.db
       .collection(COLLECTIONS.kpiRollups)
-      .find(this.match(f), { projection: { zoneId: 1, serviceLine: 1, day: 1, c: 1 } })
+      // One batch: a month is a few hundred documents, and each getMore is another round trip.
+      .find(this.match(f), { projection: { zoneId: 1, serviceLine: 1, day: 1, c: 1 }, batchSize: 5000 })
       .toArray();
     return docs.map((d) => ({
       zoneId: (d.zoneId as string | null) ?? null,
@@ -49,7 +50,7 @@ export class KpiReader {
       .collection(COLLECTIONS.kpiHistory)
       .find(
         { ...this.match(f), appliedAt: { $lte: at } },
-        { projection: { zoneId: 1, serviceLine: 1, day: 1, d: 1 } },
+        { projection: { zoneId: 1, serviceLine: 1, day: 1, d: 1 }, batchSize: 5000 },
       )
       .toArray();
     const byKey = new Map<string, RollupRow>();

@@ -130,6 +130,47 @@ export class KpiService {
     );
   }
 
+  /** The trend (with its total) and the zone ranking of a range as one XLSX workbook. */
+  async xlsx(p: Principal, q: Record<string, unknown>): Promise<Buffer> {
+    const series = await this.query(p, q);
+    const ranking = await this.ranking(p, q);
+    const ExcelJS = (await import('exceljs')).default;
+    const wb = new ExcelJS.Workbook();
+    wb.creator = 'Dawuguan';
+    const columns = RANKABLE.map((k) => ({
+      header: KPI_LABELS_ZH[k as keyof typeof KPI_LABELS_ZH],
+      key: k,
+      width: 14,
+    }));
+    const trend = wb.addWorksheet('趋势');
+    trend.columns = [
+      { header: '周期', key: 'period', width: 12 },
+      { header: '起', key: 'from', width: 12 },
+      { header: '止', key: 'to', width: 12 },
+      ...columns,
+    ];
+    for (const s of [...series.series, { period: '合计', from: series.from, to: series.to, ...series.total }])
+      trend.addRow({
+        period: s.period,
+        from: s.from,
+        to: s.to,
+        ...Object.fromEntries(RANKABLE.map((k) => [k, s.rates[k] as number | null])),
+      });
+    const rank = wb.addWorksheet('网格排名');
+    rank.columns = [
+      { header: '名次', key: 'rank', width: 6 },
+      { header: '网格', key: 'zoneName', width: 24 },
+      ...columns,
+    ];
+    for (const z of ranking.ranking)
+      rank.addRow({
+        rank: z.rank,
+        zoneName: z.zoneName,
+        ...Object.fromEntries(RANKABLE.map((k) => [k, z.rates[k] as number | null])),
+      });
+    return Buffer.from(await wb.xlsx.writeBuffer());
+  }
+
   /** Month totals per service line and overall, for the assessment and its exports. */
   async monthTable(contractId: string, month: string): Promise<{ line: string; cell: KpiCell }[]> {
     const { from, to } = monthRange(month);

@@ -83,11 +83,11 @@ export function demoKpiEvents(data: DemoData, today: Date): DemoEvent[] {
             changedAt: `${day}T14:01:00+08:00`,
           };
           const tid = (kind: string, n: number) => `demo-${kind}-${cid}-${g._id}-${line}-${day}-${n}`;
-          // Three workers on post per grid and line.
-          for (let w = 0; w < 3; w++) {
+          // Two workers on post per grid and line.
+          for (let w = 0; w < 2; w++) {
             const attended = rand() > 0.06;
             const reported = attended || rand() > 0.5;
-            const badge = badges.length ? badges[(gi * 3 + w) % badges.length] : `badge-${w}`;
+            const badge = badges.length ? badges[(gi * 2 + w) % badges.length] : `badge-${w}`;
             const e: TaskChanged = {
               ...base,
               taskId: tid('post', w),
