@@ -38,11 +38,16 @@ export async function main(argv: string[]): Promise<number> {
       default: process.env.DWG_DEMO_DEVICE_KEY ?? DEMO_DEVICE_KEY,
       describe: 'key the demo device secrets are derived from',
     })
+    .option('kpi-history', {
+      type: 'boolean',
+      default: false,
+      describe:
+        "publish this month's synthetic task, alarm and work-order history on the worker's queue (KPIs from day one)",
+    })
     .option('redis-url', {
       type: 'string',
-      default: process.env.REDIS_URL ?? '',
-      describe:
-        "publish this month's synthetic task, alarm and work-order history to the worker (KPIs); empty: skip",
+      default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      describe: 'Redis of the worker queues (with --kpi-history)',
     })
     .option('redis-prefix', {
       type: 'string',
@@ -86,7 +91,7 @@ export async function main(argv: string[]): Promise<number> {
     if (args['credentials-out']) write(args['credentials-out'], { devices: res.devices }, 0o600);
     if (args['users-out']) write(args['users-out'], { users: res.users });
     if (args['geojson-out']) write(args['geojson-out'], demoGeoJson(res.data));
-    const kpiEvents = args['redis-url']
+    const kpiEvents = args['kpi-history']
       ? await publishDemoKpis(
           db,
           { url: args['redis-url'], prefix: args['redis-prefix'] },
