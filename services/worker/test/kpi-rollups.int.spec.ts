@@ -1,7 +1,15 @@
 import { COLLECTIONS } from '@dwg/persistence';
 import type { TaskChanged } from '@dwg/contracts';
 import { createTestDb, type TestDb } from '@dwg/testing';
-import { changeFromTask, KpiRollups, type ContributionDoc, type RollupDoc } from '../src/kpi/kpi-rollups';
+import {
+  changeFromTask,
+  KpiRollups,
+  STEP_GRACE_MS,
+  type ContributionDoc,
+  type KpiChange,
+  type RollupDoc,
+  type StepDoc,
+} from '../src/kpi/kpi-rollups';
 
 /** The rollup writer against the real FerretDB: crash repair, concurrent deliveries, moves between keys. */
 describe('KPI rollups: idempotent $inc without transactions', () => {
@@ -55,27 +63,42 @@ describe('KPI rollups: idempotent $inc without transactions', () => {
       .collection<ContributionDoc>(COLLECTIONS.kpiContributions)
       .findOne({ _id: 'task:t2' });
     expect(c?.rev).toBe(7);
-    expect(c?.pending).toBeNull();
+    // The claimed steps form one chain 0 → … → 7: each starts where the previous one ended, none twice.
+    const steps = await db.db.collection<StepDoc>(COLLECTIONS.kpiSteps).find({ entity: 'task:t2' }).toArray();
+    steps.sort((a, b) => a.from - b.from);
+    expect(steps.map((s) => s.from)).toEqual([0, ...steps.slice(0, -1).map((s) => s.to)]);
+    expect(steps.at(-1)?.to).toBe(7);
   });
 
-  it('finishes a change interrupted between the contribution write and the rollup $inc', async () => {
-    // The state a crash leaves after step 1: the contribution of rev 1 claimed with its deltas pending.
-    const ch = changeFromTask(post('t3', 1, true, '2026-10-06'));
-    const opId = 'task:t3:1';
-    await db.db.collection<ContributionDoc>(COLLECTIONS.kpiContributions).insertOne({
-      _id: 'task:t3',
-      kind: 'task',
-      entityId: 't3',
-      rev: 1,
-      contractId: 'c1',
-      day: '2026-10-06',
-      key: ch.key,
-      vec: ch.vec,
-      ref: ch.ref,
-      changedAt: ch.changedAt,
-      pending: { opId, appliedAt: new Date(), deltas: [{ key: ch.key, delta: ch.vec }] },
+  /** The claim a crashed delivery leaves: step 0 → 1 of the entity, written before anything else. */
+  const claimStep = (ch: KpiChange, appliedAt: Date) =>
+    db.db.collection<StepDoc>(COLLECTIONS.kpiSteps).insertOne({
+      _id: `task:${ch.entityId}@0`,
+      entity: `task:${ch.entityId}`,
+      from: 0,
+      to: ch.rev,
+      opId: `task:${ch.entityId}:${ch.rev}`,
+      appliedAt,
+      deltas: [{ key: ch.key, delta: ch.vec }],
+      doc: {
+        _id: `task:${ch.entityId}`,
+        kind: 'task',
+        entityId: ch.entityId,
+        rev: ch.rev,
+        contractId: 'c1',
+        day: ch.key.day,
+        key: ch.key,
+        vec: ch.vec,
+        ref: ch.ref,
+        changedAt: ch.changedAt,
+      },
     });
-    // …and one of the two writes of step 2 already done (the rollup $inc, not yet the pending clear).
+  const aMinuteAgo = () => new Date(Date.now() - 2 * STEP_GRACE_MS);
+
+  it('finishes a change interrupted between the rollup $inc and the contribution write', async () => {
+    const ch = changeFromTask(post('t3', 1, true, '2026-10-06'));
+    await claimStep(ch, aMinuteAgo());
+    // …and the rollup $inc already done (it sets applied.<entity> in the same update), not the contribution.
     await db.db.collection<RollupDoc>(COLLECTIONS.kpiRollups).insertOne({
       _id: 'c1|z1|sanitation|2026-10-06',
       tenantId: 'op',
@@ -95,12 +118,16 @@ describe('KPI rollups: idempotent $inc without transactions', () => {
         mgmtReported: 1,
         postOffPostEpisodes: 0,
       },
-      ops: [opId],
+      applied: { 'task:t3': 1 },
       updatedAt: new Date(),
     });
     // The retry of the same event completes it without counting twice; the next rev then applies its difference.
     expect(await rollups.apply(ch)).toBe('stale');
     expect((await rollup('2026-10-06'))?.c.postShifts).toBe(1);
+    const c = await db.db
+      .collection<ContributionDoc>(COLLECTIONS.kpiContributions)
+      .findOne({ _id: 'task:t3' });
+    expect(c?.rev).toBe(1);
     expect(await rollups.apply(changeFromTask(post('t3', 2, false, '2026-10-06')))).toBe('applied');
     const r = await rollup('2026-10-06');
     expect(r?.c).toMatchObject({ postShifts: 1, postAttended: 0, postOnPostMin: 0 });
@@ -108,10 +135,37 @@ describe('KPI rollups: idempotent $inc without transactions', () => {
     expect(history.map((h) => h.opId).sort()).toEqual(['task:t3:1', 'task:t3:2']);
   });
 
+  it('applies a step whose writer crashed right after claiming it, once', async () => {
+    const ch = changeFromTask(post('t5', 1, true, '2026-10-09'));
+    await claimStep(ch, aMinuteAgo());
+    // A later rev arrives first: it finishes the crashed step 0 → 1, then applies its own 1 → 3.
+    expect(await rollups.apply(changeFromTask(post('t5', 3, false, '2026-10-09')))).toBe('applied');
+    expect(await rollups.apply(ch)).toBe('stale');
+    expect((await rollup('2026-10-09'))?.c).toMatchObject({ postShifts: 1, postAttended: 0 });
+    const history = await db.db.collection(COLLECTIONS.kpiHistory).find({ day: '2026-10-09' }).toArray();
+    expect(history.map((h) => h.opId).sort()).toEqual(['task:t5:1', 'task:t5:3']);
+  });
+
+  it('leaves a fresh unfinished step to its writer and asks for a retry', async () => {
+    const ch = changeFromTask(post('t6', 1, true, '2026-10-10'));
+    await claimStep(ch, new Date());
+    await expect(rollups.apply(ch)).rejects.toThrow(/in progress elsewhere/);
+    expect(await rollup('2026-10-10')).toBeNull();
+    // Once the grace has passed (its writer is presumed dead), a delivery finishes it.
+    const later = new KpiRollups(db.db, () => new Date(Date.now() + 2 * STEP_GRACE_MS));
+    expect(await later.apply(ch)).toBe('stale');
+    expect((await rollup('2026-10-10'))?.c.postShifts).toBe(1);
+  });
+
   it('moves a contribution to its new day when an entity is re-keyed', async () => {
     await rollups.apply(changeFromTask(post('t4', 1, true, '2026-10-07')));
     await rollups.apply(changeFromTask(post('t4', 2, true, '2026-10-08')));
     expect((await rollup('2026-10-07'))?.c.postShifts).toBe(0);
     expect((await rollup('2026-10-08'))?.c.postShifts).toBe(1);
+  });
+
+  it('records the applied rev of an entity whose id holds dots under an escaped field name', async () => {
+    expect(await rollups.apply(changeFromTask(post('t.7', 4, true, '2026-10-11')))).toBe('applied');
+    expect((await rollup('2026-10-11'))?.applied).toEqual({ 'task:t%2E7': 4 });
   });
 });

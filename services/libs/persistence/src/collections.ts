@@ -24,6 +24,8 @@ export const COLLECTIONS = {
   kpiRollups: 'kpi_rollups',
   kpiContributions: 'kpi_contributions',
   kpiHistory: 'kpi_history',
+  /** Claims of KPI rollup steps, `entity@rev` (read and written by `_id` only). */
+  kpiSteps: 'kpi_steps',
   assessments: 'assessments',
   assessmentRules: 'assessment_rules',
 } as const;

@@ -26,12 +26,6 @@ export interface KpiChange {
   changedAt: string;
 }
 
-interface PendingOp {
-  opId: string;
-  appliedAt: Date;
-  deltas: { key: KpiKey; delta: KpiVector }[];
-}
-
 /** Per entity: the last applied rev and its contribution, so the next rev applies only the difference. */
 export interface ContributionDoc {
   _id: string;
@@ -44,8 +38,22 @@ export interface ContributionDoc {
   vec: KpiVector;
   ref: Record<string, unknown>;
   changedAt: string;
-  /** Set while this rev's deltas are being written to the rollups; a retry finishes them (no transactions). */
-  pending: PendingOp | null;
+}
+
+/**
+ * The claim of one entity's step from rev `from` to rev `to` (`_id = entity@from`, unique): written before any
+ * rollup, it holds all a retry needs to finish the step after a crash. One per applied rev; kept, since deleting
+ * it would let a delivery that read the old rev claim the same step again.
+ */
+export interface StepDoc {
+  _id: string;
+  entity: string;
+  from: number;
+  to: number;
+  opId: string;
+  appliedAt: Date;
+  deltas: { key: KpiKey; delta: KpiVector }[];
+  doc: ContributionDoc;
 }
 
 export interface RollupDoc {
@@ -56,12 +64,15 @@ export interface RollupDoc {
   serviceLine: string;
   day: string;
   c: KpiVector;
-  /** Ids of the ops applied here: the guard that makes a retried $inc a no-op. */
-  ops: string[];
+  /**
+   * Per contributing entity (field name from appliedField), the rev whose delta this rollup holds: written by the
+   * same update as the $inc, so a repaired step knows whether its $inc happened. One entry per entity that ever
+   * counted on this key-day, however many revs it had.
+   */
+  applied?: Record<string, number>;
   updatedAt: Date;
 }
 
-/** Each applied delta with the moment it was applied: the as-of view sums these up to a past moment. */
 export interface HistoryDoc {
   _id: string;
   contractId: string;
@@ -148,26 +159,41 @@ function keyOf(k: KpiKey): KpiKey {
 
 const isDuplicate = (e: unknown) => (e as { code?: number }).code === 11000;
 
+/** A field name for an entity id inside `applied` (ids may hold dots or a leading `$`). */
+export const appliedField = (entity: string) =>
+  `applied.${entity.replace(/[%.$]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+
 export const KPI_INDEXES: Record<string, IndexDescription[]> = {
   [COLLECTIONS.kpiRollups]: INDEXES[COLLECTIONS.kpiRollups],
   [COLLECTIONS.kpiContributions]: INDEXES[COLLECTIONS.kpiContributions],
   [COLLECTIONS.kpiHistory]: INDEXES[COLLECTIONS.kpiHistory],
 };
 
+/** How long a step may stay unfinished before another delivery presumes its writer dead and finishes it. */
+export const STEP_GRACE_MS = 30_000;
+
 /**
- * Incremental KPI rollups. Order of writes, so that a crash anywhere is repaired by the retry of the same event
- * (BullMQ retries it) or by the next event of the same entity:
- * 1. claim the transition on the contribution document (conditional on the rev read and no pending op), storing
- *    the new contribution and the deltas as `pending`;
- * 2. per delta: insert its history entry (unique id, a replay is a duplicate) and $inc the rollup guarded by
- *    `ops: {$ne: opId}` (a replay matches nothing; its upsert hits the unique _id and is ignored);
- * 3. clear `pending`.
- * An event whose rev is not above the stored one changes nothing: replays and out-of-order deliveries are no-ops.
+ * Incremental KPI rollups, idempotent without transactions, where every read and write filters on `_id` alone
+ * (FerretDB v1 on SQLite uses its `_id` index for nothing else: a filter such as `{_id, rev: {$lt}}` scans the
+ * collection). Per event with rev r of entity E whose stored contribution has rev b (0 when none):
+ * 1. r ≤ b: stop (a replay or an older, out-of-order delivery changes nothing);
+ * 2. **claim** the step out of b by inserting `kpi_steps` `{_id: "E@b"}` holding the new contribution and the
+ *    deltas: the unique `_id` lets one delivery move on from b, a loser reads the step and finishes it;
+ * 3. per delta: insert its history entry (`_id = opId|key`, a repeat is a duplicate) and `$inc` the rollup by
+ *    `_id`, setting `applied.E = r` in the same update;
+ * 4. replace the contribution by `_id` (now rev r): the step is done, the next one starts from r.
+ * A crash leaves the step claimed and the contribution at b; the retry (or the next rev of E) hits the claim,
+ * and finishes the step: a rollup whose `applied.E` is already ≥ r got its `$inc` and is skipped.
+ * Steps of one entity run one at a time in this process (a lock per entity), so the claimer is the only writer
+ * of its step; a step found unfinished is finished by another delivery only once it is older than
+ * STEP_GRACE_MS (its writer presumed dead, e.g. another worker process that crashed).
  */
 export class KpiRollups {
   readonly contributions: Collection<ContributionDoc>;
   readonly rollups: Collection<RollupDoc>;
   readonly history: Collection<HistoryDoc>;
+  readonly steps: Collection<StepDoc>;
+  private readonly locks = new Map<string, Promise<unknown>>();
 
   constructor(
     db: Db,
@@ -176,91 +202,112 @@ export class KpiRollups {
     this.contributions = db.collection<ContributionDoc>(COLLECTIONS.kpiContributions);
     this.rollups = db.collection<RollupDoc>(COLLECTIONS.kpiRollups);
     this.history = db.collection<HistoryDoc>(COLLECTIONS.kpiHistory);
+    this.steps = db.collection<StepDoc>(COLLECTIONS.kpiSteps);
   }
 
-  async apply(ch: KpiChange): Promise<'applied' | 'stale'> {
+  apply(ch: KpiChange): Promise<'applied' | 'stale'> {
     const _id = `${ch.kind}:${ch.entityId}`;
+    const prev = this.locks.get(_id) ?? Promise.resolve();
+    const run = prev.then(
+      () => this.applyLocked(_id, ch),
+      () => this.applyLocked(_id, ch),
+    );
+    const tail = run.catch(() => undefined);
+    this.locks.set(_id, tail);
+    void tail.then(() => {
+      if (this.locks.get(_id) === tail) this.locks.delete(_id);
+    });
+    return run;
+  }
+
+  private async applyLocked(_id: string, ch: KpiChange): Promise<'applied' | 'stale'> {
     for (let attempt = 0; attempt < 20; attempt++) {
       const cur = await this.contributions.findOne({ _id });
-      if (cur?.pending) {
-        await this.finish(_id, cur.rev, cur.pending);
+      const base = cur?.rev ?? 0;
+      if (ch.rev <= base) return 'stale';
+      const deltas = planDeltas(cur ? { key: cur.key, vec: cur.vec } : null, { key: ch.key, vec: ch.vec });
+      const step: StepDoc = {
+        _id: `${_id}@${base}`,
+        entity: _id,
+        from: base,
+        to: ch.rev,
+        opId: `${_id}:${ch.rev}`,
+        appliedAt: this.now(),
+        deltas,
+        doc: {
+          _id,
+          kind: ch.kind,
+          entityId: ch.entityId,
+          rev: ch.rev,
+          contractId: ch.key.contractId,
+          day: ch.key.day,
+          key: ch.key,
+          vec: ch.vec,
+          ref: ch.ref,
+          changedAt: ch.changedAt,
+        },
+      };
+      try {
+        await this.steps.insertOne(step);
+      } catch (e) {
+        if (!isDuplicate(e)) throw e;
+        // Another delivery (or one that crashed) moved on from this rev: finish its step, then read again.
+        const other = await this.steps.findOne({ _id: step._id });
+        if (!other) continue;
+        const age = this.now().getTime() - new Date(other.appliedAt).getTime();
+        if (age < STEP_GRACE_MS)
+          throw new Error(`KPI step ${other._id} → rev ${other.to} is in progress elsewhere; retry later`, {
+            cause: e,
+          });
+        await this.finish(other, true);
         continue;
       }
-      if (cur && cur.rev >= ch.rev) return 'stale';
-      const deltas = planDeltas(cur ? { key: cur.key, vec: cur.vec } : null, { key: ch.key, vec: ch.vec });
-      const pending: PendingOp | null = deltas.length
-        ? { opId: `${_id}:${ch.rev}`, appliedAt: this.now(), deltas }
-        : null;
-      const doc: ContributionDoc = {
-        _id,
-        kind: ch.kind,
-        entityId: ch.entityId,
-        rev: ch.rev,
-        contractId: ch.key.contractId,
-        day: ch.key.day,
-        key: ch.key,
-        vec: ch.vec,
-        ref: ch.ref,
-        changedAt: ch.changedAt,
-        pending,
-      };
-      if (cur) {
-        const r = await this.contributions.replaceOne({ _id, rev: cur.rev, pending: null }, doc);
-        if (r.matchedCount === 0) continue; // another delivery moved it first: read again
-      } else {
-        try {
-          await this.contributions.insertOne(doc);
-        } catch (e) {
-          if (isDuplicate(e)) continue;
-          throw e;
-        }
-      }
-      if (pending) await this.finish(_id, ch.rev, pending);
+      await this.finish(step, false);
       return 'applied';
     }
     throw new Error(`KPI contribution ${_id} kept changing under rev ${ch.rev}; retry later`);
   }
 
-  private async finish(_id: string, rev: number, op: PendingOp): Promise<void> {
-    for (const { key, delta } of op.deltas) {
+  /** Writes a claimed step; `repair`: some of its writes may be done already, so check each rollup first. */
+  private async finish(step: StepDoc, repair: boolean): Promise<void> {
+    const field = appliedField(step.entity);
+    for (const { key, delta } of step.deltas) {
       const rk = rollupKey(key);
       try {
         await this.history.insertOne({
-          _id: `${op.opId}|${rk}`,
+          _id: `${step.opId}|${rk}`,
           contractId: key.contractId,
           zoneId: key.zoneId,
           serviceLine: key.serviceLine,
           day: key.day,
-          opId: op.opId,
-          appliedAt: op.appliedAt,
+          opId: step.opId,
+          appliedAt: step.appliedAt,
           d: delta,
         });
       } catch (e) {
         if (!isDuplicate(e)) throw e;
       }
-      const inc = Object.fromEntries(Object.entries(delta).map(([k, n]) => [`c.${k}`, n]));
-      try {
-        await this.rollups.updateOne(
-          { _id: rk, ops: { $ne: op.opId } },
-          {
-            $inc: inc,
-            $push: { ops: op.opId },
-            $set: { updatedAt: op.appliedAt },
-            $setOnInsert: {
-              tenantId: key.tenantId,
-              contractId: key.contractId,
-              zoneId: key.zoneId,
-              serviceLine: key.serviceLine,
-              day: key.day,
-            },
-          },
-          { upsert: true },
-        );
-      } catch (e) {
-        if (!isDuplicate(e)) throw e; // the op is already in this rollup
+      if (repair) {
+        const r = await this.rollups.findOne({ _id: rk });
+        if ((r?.applied?.[field.slice('applied.'.length)] ?? 0) >= step.to) continue;
       }
+      const inc = Object.fromEntries(Object.entries(delta).map(([k, n]) => [`c.${k}`, n]));
+      await this.rollups.updateOne(
+        { _id: rk },
+        {
+          $inc: inc,
+          $set: { updatedAt: step.appliedAt, [field]: step.to },
+          $setOnInsert: {
+            tenantId: key.tenantId,
+            contractId: key.contractId,
+            zoneId: key.zoneId,
+            serviceLine: key.serviceLine,
+            day: key.day,
+          },
+        },
+        { upsert: true },
+      );
     }
-    // The pending op belongs to this rev; filtering on a dotted path would make FerretDB scan the collection.
-    await this.contributions.updateOne({ _id, rev }, { $set: { pending: null } });
+    await this.contributions.replaceOne({ _id: step.entity }, step.doc, { upsert: true });
   }
 }
