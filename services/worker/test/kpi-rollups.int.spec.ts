@@ -164,6 +164,12 @@ describe('KPI rollups: idempotent $inc without transactions', () => {
     expect((await rollup('2026-10-08'))?.c.postShifts).toBe(1);
   });
 
+  it('counts every entity when many entities change the same rollup at once', async () => {
+    const ids = Array.from({ length: 24 }, (_, i) => `m${i}`);
+    await Promise.all(ids.map((id) => rollups.apply(changeFromTask(post(id, 1, true, '2026-10-12')))));
+    expect((await rollup('2026-10-12'))?.c).toMatchObject({ postShifts: 24, postAttended: 24 });
+  });
+
   it('records the applied rev of an entity whose id holds dots under an escaped field name', async () => {
     expect(await rollups.apply(changeFromTask(post('t.7', 4, true, '2026-10-11')))).toBe('applied');
     expect((await rollup('2026-10-11'))?.applied).toEqual({ 'task:t%2E7': 4 });

@@ -169,6 +169,17 @@ export const KPI_INDEXES: Record<string, IndexDescription[]> = {
   [COLLECTIONS.kpiHistory]: INDEXES[COLLECTIONS.kpiHistory],
 };
 
+/** Runs fn after every earlier call with the same key has settled (an in-process lock per key). */
+function serialize<T>(locks: Map<string, Promise<unknown>>, key: string, fn: () => Promise<T>): Promise<T> {
+  const run = (locks.get(key) ?? Promise.resolve()).then(fn, fn);
+  const tail = run.catch(() => undefined);
+  locks.set(key, tail);
+  void tail.then(() => {
+    if (locks.get(key) === tail) locks.delete(key);
+  });
+  return run;
+}
+
 /** How long a step may stay unfinished before another delivery presumes its writer dead and finishes it. */
 export const STEP_GRACE_MS = 30_000;
 
@@ -185,7 +196,8 @@ export const STEP_GRACE_MS = 30_000;
  * A crash leaves the step claimed and the contribution at b; the retry (or the next rev of E) hits the claim,
  * and finishes the step: a rollup whose `applied.E` is already ≥ r got its `$inc` and is skipped.
  * Steps of one entity run one at a time in this process (a lock per entity), so the claimer is the only writer
- * of its step; a step found unfinished is finished by another delivery only once it is older than
+ * of its step, and the updates of one rollup too (FerretDB v1 would lose one of two concurrent $inc; so on
+ * FerretDB one worker process consumes the domain events, while on MongoDB several may); a step found unfinished is finished by another delivery only once it is older than
  * STEP_GRACE_MS (its writer presumed dead, e.g. another worker process that crashed).
  */
 export class KpiRollups {
@@ -193,7 +205,9 @@ export class KpiRollups {
   readonly rollups: Collection<RollupDoc>;
   readonly history: Collection<HistoryDoc>;
   readonly steps: Collection<StepDoc>;
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly entityLocks = new Map<string, Promise<unknown>>();
+  /** FerretDB v1 runs an update as read-modify-write: two $inc of one document at once can lose one. */
+  private readonly rollupLocks = new Map<string, Promise<unknown>>();
 
   constructor(
     db: Db,
@@ -207,17 +221,7 @@ export class KpiRollups {
 
   apply(ch: KpiChange): Promise<'applied' | 'stale'> {
     const _id = `${ch.kind}:${ch.entityId}`;
-    const prev = this.locks.get(_id) ?? Promise.resolve();
-    const run = prev.then(
-      () => this.applyLocked(_id, ch),
-      () => this.applyLocked(_id, ch),
-    );
-    const tail = run.catch(() => undefined);
-    this.locks.set(_id, tail);
-    void tail.then(() => {
-      if (this.locks.get(_id) === tail) this.locks.delete(_id);
-    });
-    return run;
+    return serialize(this.entityLocks, _id, () => this.applyLocked(_id, ch));
   }
 
   private async applyLocked(_id: string, ch: KpiChange): Promise<'applied' | 'stale'> {
@@ -292,20 +296,19 @@ export class KpiRollups {
         if ((r?.applied?.[field.slice('applied.'.length)] ?? 0) >= step.to) continue;
       }
       const inc = Object.fromEntries(Object.entries(delta).map(([k, n]) => [`c.${k}`, n]));
-      await this.rollups.updateOne(
-        { _id: rk },
-        {
-          $inc: inc,
-          $set: { updatedAt: step.appliedAt, [field]: step.to },
-          $setOnInsert: {
-            tenantId: key.tenantId,
-            contractId: key.contractId,
-            zoneId: key.zoneId,
-            serviceLine: key.serviceLine,
-            day: key.day,
-          },
+      const update = {
+        $inc: inc,
+        $set: { updatedAt: step.appliedAt, [field]: step.to },
+        $setOnInsert: {
+          tenantId: key.tenantId,
+          contractId: key.contractId,
+          zoneId: key.zoneId,
+          serviceLine: key.serviceLine,
+          day: key.day,
         },
-        { upsert: true },
+      };
+      await serialize(this.rollupLocks, rk, () =>
+        this.rollups.updateOne({ _id: rk }, update, { upsert: true }),
       );
     }
     await this.contributions.replaceOne({ _id: step.entity }, step.doc, { upsert: true });
