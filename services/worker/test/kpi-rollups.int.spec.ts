@@ -59,10 +59,7 @@ describe('KPI rollups: idempotent $inc without transactions', () => {
     const r = await rollup();
     // t1 attended (rev 5) + t2 at rev 7 (odd: attended).
     expect(r?.c).toMatchObject({ postShifts: 2, postAttended: 2 });
-    const c = await db.db
-      .collection<ContributionDoc>(COLLECTIONS.kpiContributions)
-      .findOne({ _id: 'task:t2' });
-    expect(c?.rev).toBe(7);
+    expect((await new KpiRollups(db.db).current('task:t2'))?.rev).toBe(7);
     // The claimed steps form one chain 0 → … → 7: each starts where the previous one ended, none twice.
     const steps = await db.db.collection<StepDoc>(COLLECTIONS.kpiSteps).find({ entity: 'task:t2' }).toArray();
     steps.sort((a, b) => a.from - b.from);
@@ -80,8 +77,9 @@ describe('KPI rollups: idempotent $inc without transactions', () => {
       opId: `task:${ch.entityId}:${ch.rev}`,
       appliedAt,
       deltas: [{ key: ch.key, delta: ch.vec }],
+      prev: null,
       doc: {
-        _id: `task:${ch.entityId}`,
+        _id: `task:${ch.entityId}|${ch.rev}`,
         kind: 'task',
         entityId: ch.entityId,
         rev: ch.rev,
@@ -124,10 +122,7 @@ describe('KPI rollups: idempotent $inc without transactions', () => {
     // The retry of the same event completes it without counting twice; the next rev then applies its difference.
     expect(await rollups.apply(ch)).toBe('stale');
     expect((await rollup('2026-10-06'))?.c.postShifts).toBe(1);
-    const c = await db.db
-      .collection<ContributionDoc>(COLLECTIONS.kpiContributions)
-      .findOne({ _id: 'task:t3' });
-    expect(c?.rev).toBe(1);
+    expect((await rollups.current('task:t3'))?.rev).toBe(1);
     expect(await rollups.apply(changeFromTask(post('t3', 2, false, '2026-10-06')))).toBe('applied');
     const r = await rollup('2026-10-06');
     expect(r?.c).toMatchObject({ postShifts: 1, postAttended: 0, postOnPostMin: 0 });
@@ -162,6 +157,16 @@ describe('KPI rollups: idempotent $inc without transactions', () => {
     await rollups.apply(changeFromTask(post('t4', 2, true, '2026-10-08')));
     expect((await rollup('2026-10-07'))?.c.postShifts).toBe(0);
     expect((await rollup('2026-10-08'))?.c.postShifts).toBe(1);
+    // The contributions of the old day say the entity left it (a reader of that day alone must not count it).
+    const docs = await db.db
+      .collection<ContributionDoc>(COLLECTIONS.kpiContributions)
+      .find({ entityId: 't4' })
+      .toArray();
+    expect(docs.map((d) => [d.day, d.rev, d.gone ?? false]).sort()).toEqual([
+      ['2026-10-07', 1, false],
+      ['2026-10-07', 2, true],
+      ['2026-10-08', 2, false],
+    ]);
   });
 
   it('counts every entity when many entities change the same rollup at once', async () => {

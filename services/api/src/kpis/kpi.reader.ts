@@ -68,15 +68,31 @@ export class KpiReader {
     return [...byKey.values()];
   }
 
-  /** Per-entity contributions of a contract's days: what the assessment turns into deductions. */
+  /**
+   * Per-entity contributions of a contract's days: what the assessment turns into deductions. The worker inserts
+   * one document per applied rev (it never updates them: FerretDB scans on updates), so keep each entity's
+   * highest rev in the range, and drop the entity if that is a `gone` marker (it moved to another day or contract).
+   */
   async contributions(contractId: string, from: string, to: string) {
-    return this.db
+    const docs = await this.db
       .collection(COLLECTIONS.kpiContributions)
       .find(
         { contractId, day: { $gte: from, $lte: to } },
-        { projection: { kind: 1, entityId: 1, rev: 1, key: 1, vec: 1, ref: 1, day: 1 } },
+        {
+          projection: { kind: 1, entityId: 1, rev: 1, key: 1, vec: 1, ref: 1, day: 1, gone: 1 },
+          batchSize: 5000,
+        },
       )
-      .sort({ day: 1, _id: 1 })
       .toArray();
+    const latest = new Map<string, (typeof docs)[number]>();
+    for (const d of docs) {
+      const k = `${d.kind}:${d.entityId}`;
+      const had = latest.get(k);
+      if (!had || d.rev > had.rev || (d.rev === had.rev && had.gone)) latest.set(k, d);
+    }
+    return [...latest.entries()]
+      .filter(([, d]) => !d.gone)
+      .sort(([a, x], [b, y]) => (x.day < y.day ? -1 : x.day > y.day ? 1 : a < b ? -1 : a > b ? 1 : 0))
+      .map(([, d]) => d);
   }
 }
