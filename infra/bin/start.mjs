@@ -25,6 +25,7 @@ const seed = spawnSync(
     join(p.dataDir, 'demo-world.geojson'),
     '--broker-auth',
     'mosquitto-file',
+    '--kpi-history',
   ],
   { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...stack.serviceEnv(p) } },
 );

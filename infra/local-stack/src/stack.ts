@@ -9,7 +9,7 @@ import { DeviceRegistry, MosquittoFileAuth, type ServiceAccount } from '@dwg/dev
 import { connectMongo, ensureIndexes } from '@dwg/persistence';
 import { REPO_ROOT, profile, urls, type Profile } from './profiles';
 import { isAlive, readPid, startDetached, stopProcess, waitFor, type ManagedProcess } from './processes';
-import { ferretdbBinary, mosquittoBinary, redisBinary } from './tools';
+import { cjkFontFile, ferretdbBinary, mosquittoBinary, redisBinary } from './tools';
 import { startAdmin } from './admin';
 
 export const INFRA = ['ferretdb', 'redis', 'mosquitto'] as const;
@@ -60,6 +60,7 @@ export function serviceEnv(p: Profile, extra: NodeJS.ProcessEnv = {}): NodeJS.Pr
   const u = urls(p);
   const f = mosquittoFiles(p);
   const s = secrets(p);
+  const font = cjkFontFile();
   return {
     MONGO_URL: u.MONGO_URL,
     REDIS_URL: u.REDIS_URL,
@@ -74,6 +75,7 @@ export function serviceEnv(p: Profile, extra: NodeJS.ProcessEnv = {}): NodeJS.Pr
     INGEST_HTTP_PORT: String(p.ports.ingestHttp),
     WORKER_HTTP_PORT: String(p.ports.workerHttp),
     API_PORT: String(p.ports.api),
+    ...(font ? { PDF_FONT_FILE: font } : {}),
     ...extra,
   };
 }

@@ -99,3 +99,38 @@ function chmodRecursive(dir: string) {
   spawnSync('chmod', ['-R', 'u+w', dir]);
   chmodSync(dir, 0o755);
 }
+
+/** Fonts with Chinese glyphs the api's PDF reports can embed (pdfkit reads TrueType/OpenType collections). */
+export const CJK_FONT_FILES = [
+  '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
+  '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc',
+  '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
+  '/usr/share/fonts/truetype/arphic/uming.ttc',
+];
+
+let cjkFontChecked: string | null | undefined;
+
+/**
+ * A CJK font for the PDF exports: found on the machine, or installed as root from Debian's fonts-wqy-microhei
+ * (1.6 MB). Without root it says what to run and returns null; the api then answers PDF exports with 503.
+ */
+export function cjkFontFile(): string | null {
+  if (cjkFontChecked !== undefined) return cjkFontChecked;
+  const found = () => CJK_FONT_FILES.find((f) => existsSync(f)) ?? null;
+  let font = found();
+  if (!font && process.getuid?.() === 0 && which('apt-get')) {
+    process.stderr.write('no CJK font for PDF reports: installing Debian package fonts-wqy-microhei\n');
+    spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+    spawnSync('apt-get', ['install', '-y', '-qq', 'fonts-wqy-microhei'], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+    font = found();
+  }
+  if (!font)
+    process.stderr.write(
+      'no CJK font for the PDF reports (exports answer 503). Install one with:\n  sudo apt-get install -y fonts-wqy-microhei\n',
+    );
+  cjkFontChecked = font;
+  return font;
+}

@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import type { DeviceRegistry } from '@dwg/device-registry';
 import { ApiConfig } from './config';
 import { ApiLifecycle } from './api.lifecycle';
+import { AssessmentController } from './assessments/assessment.controller';
+import { AssessmentService } from './assessments/assessment.service';
 import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
 import { AuthController } from './auth/auth.controller';
@@ -19,6 +21,8 @@ import { TasksController } from './tasks/tasks.controller';
 import { HealthController } from './http/health.controller';
 import { LiveController, TracksController } from './live/live.controller';
 import { LiveHub } from './live/live-hub';
+import { KpiController } from './kpis/kpi.controller';
+import { KpiService } from './kpis/kpi.service';
 import { ApiMetrics } from './http/metrics';
 import { RequestLog } from './http/request-log';
 import { RESOURCE_DEFS } from './resources/definitions';
@@ -60,6 +64,8 @@ export class ApiModule implements NestModule {
         TracksController,
         TasksController,
         AlarmsController,
+        KpiController,
+        AssessmentController,
         ...RESOURCE_CONTROLLERS,
         WorkOrdersController,
         CategoriesController,
@@ -81,6 +87,8 @@ export class ApiModule implements NestModule {
         DeviceStore,
         ResourceService,
         DomainEventsPublisher,
+        KpiService,
+        AssessmentService,
         ApiLifecycle,
         LiveHub,
         WorkOrderService,

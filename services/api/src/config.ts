@@ -58,6 +58,10 @@ export class ApiConfig extends InfraConfig {
   @IsString()
   MOSQUITTO_PID_FILE = '';
 
+  /** A TrueType/OpenType font (collection) with Chinese glyphs for PDF reports; empty: look in the usual places. */
+  @IsString()
+  PDF_FONT_FILE = '';
+
   /** The broker service account the ingest uses; kept in Mosquitto's files next to the devices. */
   @IsString()
   @MinLength(1)

@@ -20,6 +20,15 @@ export class WorkerConfig extends InfraConfig {
   @Max(256)
   WORKER_TELEMETRY_CONCURRENCY = 16;
 
+  /**
+   * Domain events handled at once per process. Steps of one entity are serialized in-process (KpiRollups), so
+   * events of different entities overlap their FerretDB round trips.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  WORKER_DOMAIN_EVENTS_CONCURRENCY = 8;
+
   /** How long compiled tasks of an hour are reused before the tasks collection is read again. */
   @IsInt()
   @Min(0)

@@ -44,6 +44,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     await this.core.redis.connect();
     await ensureIndexes(this.core.mongo.db, WORKER_INDEXES);
     this.telemetry.worker.concurrency = this.config.WORKER_TELEMETRY_CONCURRENCY;
+    this.domainEvents.worker.concurrency = this.config.WORKER_DOMAIN_EVENTS_CONCURRENCY;
     for (const p of this.processors) {
       p.worker.on('failed', (job, err) =>
         this.logger.warn({ queue: p.queue, job: job?.name, id: job?.id, err }, 'job failed'),

@@ -10,6 +10,7 @@ import { DomainEventBus } from './events/domain-event-bus';
 import { DomainEventsProcessor } from './events/domain-events.processor';
 import { HealthController } from './http/health.controller';
 import { WorkerMetrics } from './http/metrics';
+import { KpiRollupSubscriber } from './kpi/kpi-rollup.subscriber';
 import { EvidenceCron } from './jobs/evidence.cron';
 import { EvidenceProcessor } from './jobs/evidence.processor';
 import { WORKER_QUEUES } from './jobs/queues';
@@ -61,6 +62,7 @@ export class WorkerModule {
         DomainEventsProcessor,
         WorkOrderLoop,
         WorkOrderTimersProcessor,
+        KpiRollupSubscriber,
         EvidenceCron,
         TasksCore,
         TasksProcessor,

@@ -4,7 +4,7 @@
  */
 export class DomainError extends Error {
   constructor(
-    readonly status: 400 | 403 | 404 | 409,
+    readonly status: 400 | 403 | 404 | 409 | 503,
     readonly messages: string | string[],
   ) {
     super(Array.isArray(messages) ? messages.join('; ') : messages);

@@ -6,6 +6,7 @@ const NAMES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
+  503: 'Service Unavailable',
 };
 
 /** Answers a DomainError the way Nest answers its own HTTP exceptions: { statusCode, message, error }. */

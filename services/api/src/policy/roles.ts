@@ -29,6 +29,8 @@ export const RESOURCES = [
   'open311-keys',
   'tasks',
   'alarms',
+  'kpis',
+  'assessments',
 ] as const;
 export type ResourceName = (typeof RESOURCES)[number];
 
@@ -65,6 +67,10 @@ export const PERMISSIONS: Record<ResourceName, Record<Action, readonly Role[]>> 
   tasks: { read: ALL, write: ['admin', 'operator_manager', 'dispatcher', 'field_worker'] },
   // Acknowledging and closing alarms.
   alarms: { read: ALL, write: ['admin', 'operator_manager', 'dispatcher'] },
+  kpis: { read: ALL, write: [] },
+  // The one write of a reviewer: deciding appeals and approving the monthly assessment (the service checks which
+  // role may do which action: the operator's manager appeals, the agency's reviewer reviews and approves).
+  assessments: { read: ALL, write: ['admin', 'operator_manager', 'gov_reviewer'] },
 };
 
 export function isAllowed(role: Role, resource: ResourceName, action: Action): boolean {

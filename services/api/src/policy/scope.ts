@@ -32,6 +32,8 @@ export const SCOPE_KIND: Record<ResourceName, ScopeKind> = {
   'open311-keys': 'contract',
   tasks: 'contract',
   alarms: 'contract',
+  kpis: 'contract',
+  assessments: 'contract',
 };
 
 /** Tenant ids related through contracts, needed to scope the tenant resources themselves. */

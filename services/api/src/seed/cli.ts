@@ -5,6 +5,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { connectMongo } from '@dwg/persistence';
 import { createBrokerAuth } from '../broker-auth';
+import { publishDemoKpis } from './demo-kpis';
 import { demoGeoJson, DEMO_DEVICE_KEY } from './demo-world';
 import { seedDemo } from './seed';
 
@@ -36,6 +37,22 @@ export async function main(argv: string[]): Promise<number> {
       type: 'string',
       default: process.env.DWG_DEMO_DEVICE_KEY ?? DEMO_DEVICE_KEY,
       describe: 'key the demo device secrets are derived from',
+    })
+    .option('kpi-history', {
+      type: 'boolean',
+      default: false,
+      describe:
+        "publish this month's synthetic task, alarm and work-order history on the worker's queue (KPIs from day one)",
+    })
+    .option('redis-url', {
+      type: 'string',
+      default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      describe: 'Redis of the worker queues (with --kpi-history)',
+    })
+    .option('redis-prefix', {
+      type: 'string',
+      default: process.env.REDIS_PREFIX ?? 'dwg',
+      describe: "Redis key prefix of the worker's queues",
     })
     .option('broker-auth', {
       type: 'string',
@@ -74,7 +91,17 @@ export async function main(argv: string[]): Promise<number> {
     if (args['credentials-out']) write(args['credentials-out'], { devices: res.devices }, 0o600);
     if (args['users-out']) write(args['users-out'], { users: res.users, open311_api_key: res.open311ApiKey });
     if (args['geojson-out']) write(args['geojson-out'], demoGeoJson(res.data));
-    process.stdout.write(JSON.stringify({ inserted: res.inserted, existing: res.existing }) + '\n');
+    const kpiEvents = args['kpi-history']
+      ? await publishDemoKpis(
+          db,
+          { url: args['redis-url'], prefix: args['redis-prefix'] },
+          res.data,
+          new Date(),
+        )
+      : 0;
+    process.stdout.write(
+      JSON.stringify({ inserted: res.inserted, existing: res.existing, kpiEvents }) + '\n',
+    );
     return 0;
   } finally {
     await client.close();

@@ -124,6 +124,8 @@ export interface WorkOrderChanged extends KpiKey {
   /** Reporter's rating 1–5 after close. */
   rating: number | null;
   alarmId: string | null;
+  /** Ids of the report's and the result's photos (GET /api/work-orders/:id/photos/:photoId), for evidence links. */
+  photoIds?: string[];
   changedAt: string;
   /** Second deadline (red card), ISO; null while unknown (screening, an open calendar pause). */
   redDueAt?: string | null;

@@ -5,3 +5,4 @@ export * from './queues';
 export * from './domain-events';
 export * from './live';
 export * from './work-orders';
+export * from './kpi';

@@ -30,6 +30,14 @@ export const COLLECTIONS = {
   // lists them and acknowledges/closes alarms
   tasks: 'tasks',
   alarms: 'alarms',
+  // KPI rollups (worker writes, api reads) and monthly assessments (api); see docs/kpis.md
+  kpiRollups: 'kpi_rollups',
+  kpiContributions: 'kpi_contributions',
+  kpiHistory: 'kpi_history',
+  /** Claims of KPI rollup steps, `entity@rev` (read and written by `_id` only). */
+  kpiSteps: 'kpi_steps',
+  assessments: 'assessments',
+  assessmentRules: 'assessment_rules',
 } as const;
 
 /** GridFS bucket of work-order photos. */
@@ -113,6 +121,15 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   ],
   [COLLECTIONS.workOrderNotifications]: [{ key: { workOrderId: 1 }, name: 'work_order' }],
   [COLLECTIONS.open311Keys]: [{ key: { keyHash: 1 }, name: 'key_hash', unique: true }],
+  // A KPI query reads one contract's days: ≤ 31 × zones × lines small documents per month.
+  [COLLECTIONS.kpiRollups]: [{ key: { contractId: 1, day: 1 }, name: 'contract_day' }],
+  [COLLECTIONS.kpiContributions]: [{ key: { contractId: 1, day: 1 }, name: 'contract_day' }],
+  [COLLECTIONS.kpiHistory]: [{ key: { contractId: 1, day: 1 }, name: 'contract_day' }],
+  [COLLECTIONS.assessments]: [
+    { key: { contractId: 1, month: 1 }, name: 'contract_month', unique: true },
+    { key: { operatorId: 1 }, name: 'operator' },
+    { key: { agencyId: 1 }, name: 'agency' },
+  ],
 };
 
 /** Idempotent. One index per command: FerretDB v1.24 panics on a createIndexes of several that already exist. */
