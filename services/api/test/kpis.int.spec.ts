@@ -334,9 +334,18 @@ describe('KPIs and monthly assessment', () => {
     expect(patrol.total.rates.attendanceRate).toBeNull();
     const weeks = await kpis(managerA, `month=${MONTH}&granularity=week`);
     expect(weeks.series.map((s: any) => s.period)).toEqual([`${MONTH}-05`]); // Mon 5 Oct 2026 .. Sun 11
-    const months = await kpis(managerA, `from=2026-09-01&to=2026-11-30&granularity=month`);
+    const months = await kpis(managerA, `from=2026-09-01&to=2026-10-31&granularity=month`);
     expect(months.series).toHaveLength(1);
     expect(months.series[0].period).toBe(MONTH);
+
+    // The SOS alarm also opened a work order in the same loop (alarm → work order, by the worker): it counts as
+    // received on the day it was reported, today, and not in the scripted month.
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const born = await waitUntil('the SOS alarm to open a work order', async () => {
+      const k = await kpis(managerA, `from=${today}&to=${today}&granularity=total`);
+      return k.total.counters.woReceived === 1 ? k : null;
+    });
+    expect(born.total.counters.woReceived).toBe(1);
 
     const ranking = (
       await h.as(
