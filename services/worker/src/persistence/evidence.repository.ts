@@ -89,17 +89,20 @@ export class EvidenceRepository {
   async writeSummaries(
     items: { id: string; rev: number; summary: unknown; asOf: number }[],
   ): Promise<number> {
-    if (items.length === 0) return 0;
-    const res = await this.col.bulkWrite(
-      items.map((s) => ({
-        updateOne: {
-          filter: { _id: s.id, rev: s.rev },
-          update: { $set: { summary: s.summary, summaryRev: s.rev, summaryAsOf: s.asOf } },
-        },
-      })),
-      { ordered: false },
-    );
-    return res.modifiedCount;
+    let modified = 0;
+    for (let i = 0; i < items.length; i += APPLY_CHUNK) {
+      const res = await this.col.bulkWrite(
+        items.slice(i, i + APPLY_CHUNK).map((s) => ({
+          updateOne: {
+            filter: { _id: s.id, rev: s.rev },
+            update: { $set: { summary: s.summary, summaryRev: s.rev, summaryAsOf: s.asOf } },
+          },
+        })),
+        { ordered: false },
+      );
+      modified += res.modifiedCount;
+    }
+    return modified;
   }
 }
 
