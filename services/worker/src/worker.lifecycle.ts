@@ -43,6 +43,10 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
     assertHandlers(CONSUMED_JOBS, this.processors);
     await this.core.redis.connect();
     await ensureIndexes(this.core.mongo.db, WORKER_INDEXES);
+    // Deltas journalled but not folded before a crash or stop: folded in the background (idempotent).
+    const recovered = await this.core.writer.recover();
+    if (recovered)
+      this.logger.info({ entries: recovered }, 'folding evidence journal left by a previous run');
     this.telemetry.worker.concurrency = this.config.WORKER_TELEMETRY_CONCURRENCY;
     this.domainEvents.worker.concurrency = this.config.WORKER_DOMAIN_EVENTS_CONCURRENCY;
     for (const p of this.processors) {

@@ -346,7 +346,11 @@ describe('worker: tasks from shifts, their evidence over MQTT, and alarms', () =
       operatorId: 'op-1',
       agencyId: 'ag-1',
     });
-    expect(await alarms().countDocuments({ deviceId: dev('bdg-stays') })).toBe(0);
+    // No zone alarm for the badge that stayed inside. (Other rules may rightly fire for it: the minute sweep
+    // raises device_offline for a badge on duty that was silent for 10 minutes before its records arrived.)
+    expect(
+      await alarms().countDocuments({ deviceId: dev('bdg-stays'), type: { $in: ['off_post', 'zone_exit'] } }),
+    ).toBe(0);
     // Back inside clears the condition; the alarm stays open for a person to close.
     await publish(
       stay(insideAt, b0 + 40 * MIN, 2 * MIN, 30_000, { deviceId: dev('bdg-leaves'), evt: 'hb' }),

@@ -11,6 +11,8 @@ export const WORKER_COLLECTIONS = {
   evidence: 'evidence',
   alarms: 'alarms',
   alarmState: 'alarm_state',
+  /** Evidence deltas durable but not yet folded into `evidence` (see EvidenceWriter); normally near empty. */
+  evidenceJournal: 'evidence_journal',
 } as const;
 
 export const WORKER_INDEXES: Record<string, IndexDescription[]> = {

@@ -13,7 +13,7 @@ const LOOKAHEAD_MS = 6 * HOUR;
  * recompiles only tasks that changed.
  */
 export class TaskSource {
-  private readonly hours = new Map<number, { at: number; index: TaskIndex }>();
+  private readonly hours = new Map<number, { at: number; index: Promise<TaskIndex> }>();
   private readonly compiled = new Map<string, { version: number; c: CompiledTask }>();
 
   constructor(
@@ -25,14 +25,22 @@ export class TaskSource {
   async indexFor(hourStart: number): Promise<TaskIndex> {
     const hit = this.hours.get(hourStart);
     if (hit && Date.now() - hit.at < this.cacheMs) return hit.index;
+    // The promise is cached, so concurrent jobs of one hour share one query and one compile.
+    const index = this.load(hourStart);
+    this.hours.set(hourStart, { at: Date.now(), index });
+    if (this.hours.size > 256) this.hours.delete(this.hours.keys().next().value as number);
+    index.catch(() => {
+      if (this.hours.get(hourStart)?.index === index) this.hours.delete(hourStart);
+    });
+    return index;
+  }
+
+  private async load(hourStart: number): Promise<TaskIndex> {
     const docs = await this.db
       .collection<TaskDoc>(WORKER_COLLECTIONS.tasks)
       .find({ windowStart: { $lt: hourStart + HOUR + LOOKAHEAD_MS }, windowEnd: { $gt: hourStart } })
       .toArray();
-    const index = new TaskIndex(docs.map((d) => this.compile(d)));
-    this.hours.set(hourStart, { at: Date.now(), index });
-    if (this.hours.size > 256) this.hours.delete(this.hours.keys().next().value as number);
-    return index;
+    return new TaskIndex(docs.map((d) => this.compile(d)));
   }
 
   async byIds(ids: string[]): Promise<Map<string, CompiledTask>> {
