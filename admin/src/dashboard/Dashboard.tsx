@@ -60,7 +60,8 @@ export function Dashboard() {
     [contractId, range.from, range.to],
   );
   const ranking = useApi<RankingRow[]>(
-    async () => normaliseRanking(await dataProvider.get('/api/kpis/ranking', q)),
+    async () =>
+      normaliseRanking(await dataProvider.get('/api/kpis/ranking', { ...q, metric: 'routeCoverageRate' })),
     [contractId, range.from, range.to],
   );
   const alarms = useApi(

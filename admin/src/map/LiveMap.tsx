@@ -144,11 +144,19 @@ export function LiveMap() {
         }
       }
     };
+    let shown = -1;
     const flush = () => {
       frame = 0;
       const batch = pending;
       pending = [];
-      draw(mergeLive(state.current, batch));
+      const changed = mergeLive(state.current, batch);
+      draw(changed);
+      // A new device changes the count at once; statuses are recounted by the timer below.
+      if (state.current.size !== shown) {
+        shown = state.current.size;
+        setTotal(shown);
+        setCounts(countByStatus(state.current.values(), Date.now()));
+      }
     };
     const enqueue = (items: Record<string, unknown>[]) => {
       pending.push(...items);
@@ -162,7 +170,7 @@ export function LiveMap() {
       );
       if (disposed) return;
       const coverage = await dataProvider
-        .getAll('tasks', { serviceDay: serviceDayOf(Date.now()) })
+        .getAll('tasks', { day: serviceDayOf(Date.now()), kind: 'route' })
         .then(coverageByRoute)
         .catch(() => new Map<string, number>());
       const bounds = L.latLngBounds([]);
