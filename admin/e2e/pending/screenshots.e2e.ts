@@ -26,7 +26,7 @@ describe('screenshots', () => {
 
   it('dashboard', async () => {
     await login(s.page, 'yc.manager');
-    await s.page.getByTestId('kpi-coverageRate').waitFor();
+    await s.page.getByTestId('kpi-routeCoverageRate').waitFor();
     await s.page.waitForLoadState('networkidle');
     await shot('dashboard');
   });
