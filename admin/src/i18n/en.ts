@@ -32,6 +32,7 @@ export const en: DeepStrings<Messages> = {
       ranking: 'Ranking by zone',
       openAlarms: 'Open alarms',
       workOrdersByState: 'Work orders by state',
+      loading: 'Loading…',
       unavailable: 'No data (endpoint not available or not allowed)',
       contract: 'Contract',
       from: 'From',

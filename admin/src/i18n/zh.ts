@@ -27,6 +27,7 @@ export const zh = {
       ranking: '分区排名',
       openAlarms: '未关闭告警',
       workOrdersByState: '工单状态',
+      loading: '加载中…',
       unavailable: '暂无数据（接口未就绪或无权限）',
       contract: '合同',
       from: '开始日期',
