@@ -37,7 +37,9 @@ async function act(s: Session, action: string, step: Step = {}) {
       .getByTestId('action-photo')
       .setInputFiles({ name: 'result.png', mimeType: 'image/png', buffer: tinyPng() });
   await s.page.getByTestId('action-submit').click();
-  await s.page.getByTestId('action-submit').waitFor({ state: 'detached' });
+  // resolve runs the close-out check over the team's badge fixes since dispatch: on a test stack that has been
+  // ingesting for a while that read of telemetry takes tens of seconds on FerretDB.
+  await s.page.getByTestId('action-submit').waitFor({ state: 'detached', timeout: 120_000 });
 }
 
 describe('console: work orders', () => {
