@@ -58,9 +58,10 @@ export async function openBrowser(
 export async function login(page: Page, username: string, adminUrl = env('ADMIN_URL')): Promise<void> {
   const u = demoUser(username);
   await page.goto(`${adminUrl}/#/login`);
-  // One browser profile serves several users in turn: start from no session.
+  // One browser profile serves several users in turn: start from no session. A hash change keeps the app and its
+  // cached identity in memory, so reload it.
   await page.evaluate(() => localStorage.clear());
-  await page.goto(`${adminUrl}/#/login`);
+  await page.reload();
   await page.locator('input[name="username"]').fill(u.username);
   await page.locator('input[name="password"]').fill(u.password);
   await page.locator('button[type="submit"]').click();

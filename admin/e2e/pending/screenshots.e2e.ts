@@ -26,17 +26,24 @@ describe('screenshots', () => {
 
   it('dashboard', async () => {
     await login(s.page, 'yc.manager');
-    await s.page.getByTestId('kpi-coverageRate').waitFor();
-    await s.page.waitForLoadState('networkidle');
+    await s.page.getByTestId('kpi-routeCoverageRate').waitFor();
+    // Every panel has answered (data, or "no data" where an endpoint is missing).
+    await s.page.waitForFunction(() => !document.querySelector('[data-state="loading"]'), null, {
+      timeout: 60_000,
+    });
+    await s.page.waitForTimeout(1000); // charts animate in
     await shot('dashboard');
   });
 
   it('live map', async () => {
     await s.page.goto(`${env('ADMIN_URL')}/#/map`);
     await s.page.getByTestId('live-map').waitFor();
-    // Layers and markers are drawn on a canvas: give the layers and the stream time to arrive.
-    await s.page.waitForLoadState('networkidle').catch(() => undefined);
-    await s.page.waitForTimeout(10_000);
+    // Zones and routes drawn, vehicles from the snapshot, then a few seconds of the stream moving them.
+    await s.page.locator('[data-testid="live-map"][data-layers="drawn"]').waitFor({ timeout: 60_000 });
+    await s.page.waitForFunction(() => Object.keys(window.__dwgLive?.positions() ?? {}).length > 0, null, {
+      timeout: 60_000,
+    });
+    await s.page.waitForTimeout(5_000);
     await shot('map');
   });
 

@@ -27,13 +27,20 @@ import { formatRate } from '../lib/coverage';
 
 const LINE_COLORS = ['#1565c0', '#2e7d32', '#6a1b9a', '#ef6c00', '#00838f', '#c62828'];
 
-function useApi<T>(load: () => Promise<T>, deps: unknown[]): { data: T | null; failed: boolean } {
-  const [state, setState] = useState<{ data: T | null; failed: boolean }>({ data: null, failed: false });
+interface Loaded<T> {
+  data: T | null;
+  failed: boolean;
+  loading: boolean;
+}
+
+function useApi<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
+  const [state, setState] = useState<Loaded<T>>({ data: null, failed: false, loading: true });
   useEffect(() => {
     let live = true;
+    setState((s) => ({ ...s, loading: true }));
     load().then(
-      (data) => live && setState({ data, failed: false }),
-      () => live && setState({ data: null, failed: true }),
+      (data) => live && setState({ data, failed: false, loading: false }),
+      () => live && setState({ data: null, failed: true, loading: false }),
     );
     return () => {
       live = false;
@@ -60,7 +67,8 @@ export function Dashboard() {
     [contractId, range.from, range.to],
   );
   const ranking = useApi<RankingRow[]>(
-    async () => normaliseRanking(await dataProvider.get('/api/kpis/ranking', q)),
+    async () =>
+      normaliseRanking(await dataProvider.get('/api/kpis/ranking', { ...q, metric: 'routeCoverageRate' })),
     [contractId, range.from, range.to],
   );
   const alarms = useApi(
@@ -84,9 +92,10 @@ export function Dashboard() {
     [contractId],
   );
   const openAlarms = (alarms.data ?? []).filter((a) => a.status !== 'closed');
-  const unavailable = (
-    <Typography color="text.secondary" variant="body2">
-      {translate('dwg.kpi.unavailable')}
+  // While a panel loads it says so (data-state="loading"), so "no data" means the api answered nothing or refused.
+  const status = (l: Loaded<unknown>) => (
+    <Typography color="text.secondary" variant="body2" data-state={l.loading ? 'loading' : 'empty'}>
+      {translate(l.loading ? 'dwg.kpi.loading' : 'dwg.kpi.unavailable')}
     </Typography>
   );
 
@@ -164,7 +173,7 @@ export function Dashboard() {
                   </LineChart>
                 </ResponsiveContainer>
               ) : (
-                unavailable
+                status(kpis)
               )}
             </CardContent>
           </Card>
@@ -187,7 +196,7 @@ export function Dashboard() {
                   </BarChart>
                 </ResponsiveContainer>
               ) : (
-                unavailable
+                status(ranking)
               )}
             </CardContent>
           </Card>
@@ -208,7 +217,7 @@ export function Dashboard() {
                   </BarChart>
                 </ResponsiveContainer>
               ) : (
-                unavailable
+                status(alarms)
               )}
             </CardContent>
           </Card>
@@ -232,7 +241,7 @@ export function Dashboard() {
                   </BarChart>
                 </ResponsiveContainer>
               ) : (
-                unavailable
+                status(workOrders)
               )}
             </CardContent>
           </Card>

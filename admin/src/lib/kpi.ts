@@ -1,14 +1,15 @@
 /**
- * The dashboard's KPI figures from `GET /api/kpis` (issue 6). The answer is read defensively: a totals object
- * (`{totals: {coverageRate…}, series: [{date, coverageRate…}]}`) or rows with a `kpi` name and a `value`.
+ * The dashboard's KPI figures from `GET /api/kpis` (issue 6): `{contractId, from, to, granularity,
+ * total: {counters, rates}, series: [{period, from, to, counters, rates}]}`, rates by the names of KpiRates
+ * (services/libs/contracts/src/kpi.ts); a rate is null when its denominator is 0.
  */
 export const KPI_CARDS = [
   'attendanceRate',
   'onPostRate',
-  'onlineRate',
-  'coverageRate',
+  'vehicleOnlineRate',
+  'routeCoverageRate',
   'taskCompletionRate',
-  'workOrderOnTimeRate',
+  'woOnTimeRate',
 ] as const;
 export type KpiName = (typeof KPI_CARDS)[number];
 
@@ -28,8 +29,9 @@ function rate(v: unknown): number | undefined {
 
 function pickRates(o: Raw): Partial<Record<KpiName, number>> {
   const out: Partial<Record<KpiName, number>> = {};
+  const rates = (o.rates && typeof o.rates === 'object' ? o.rates : o) as Raw;
   for (const k of KPI_CARDS) {
-    const v = rate(o[k]);
+    const v = rate(rates[k]);
     if (v !== undefined) out[k] = v;
   }
   return out;
@@ -41,7 +43,7 @@ export function normaliseKpis(body: unknown): KpiView {
   const series = seriesRaw
     .map((r) => ({ date: String(r.date ?? r.day ?? r.period ?? r.bucket ?? ''), ...pickRates(r) }))
     .filter((r) => r.date);
-  let totals = pickRates((b.totals ?? b.summary ?? b.kpis ?? b) as Raw);
+  let totals = pickRates((b.total ?? b.totals ?? b.summary ?? b) as Raw);
   if (!Object.keys(totals).length && series.length) totals = pickRates(series[series.length - 1]);
   return { totals, series };
 }
@@ -51,13 +53,14 @@ export interface RankingRow {
   value: number;
 }
 
-export function normaliseRanking(body: unknown, kpi: KpiName = 'coverageRate'): RankingRow[] {
+/** `GET /api/kpis/ranking?metric=…` → `{metric, ranking: [{rank, zoneId, zoneName, value, rates}]}`; nulls dropped. */
+export function normaliseRanking(body: unknown, kpi: KpiName = 'routeCoverageRate'): RankingRow[] {
   const b = (body ?? {}) as Raw;
   const rows = (Array.isArray(body) ? body : (b.rows ?? b.ranking ?? b.data ?? [])) as Raw[];
   return rows
     .map((r) => ({
       name: String(r.zoneName ?? r.name ?? r.zoneId ?? r.id ?? ''),
-      value: rate(r.value ?? r.score ?? r[kpi] ?? r.rate) ?? NaN,
+      value: rate(r.value ?? (r.rates as Raw | undefined)?.[kpi] ?? r[kpi]) ?? NaN,
     }))
     .filter((r) => r.name && Number.isFinite(r.value))
     .sort((a, b) => b.value - a.value);

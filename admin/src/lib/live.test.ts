@@ -65,4 +65,51 @@ describe('live items', () => {
     // A status-only event of an unknown device draws nothing until it has a position.
     expect(mergeLive(state, [{ deviceId: 'bdg-0009', status: 'offline' }])).toEqual([]);
   });
+
+  it("reads the stream's position and status events", () => {
+    const state = new Map<string, LiveDevice>();
+    mergeLive(state, [item]);
+    const position = {
+      positions: [
+        {
+          deviceId: 'veh-0001',
+          kind: 'gps',
+          ts: Date.parse('2026-11-27T00:01:00.000Z'),
+          receivedAt: Date.parse('2026-11-27T00:01:01.000Z'),
+          lng: 113.29,
+          lat: 23.18,
+          spd: 0,
+          hdg: 90,
+          bat: 80,
+          contractId: 'ct-1',
+          subjectId: 'v1',
+          openAlarms: 2,
+          status: 'alarm',
+          publishedAt: Date.parse('2026-11-27T00:01:01.100Z'),
+        },
+      ],
+    };
+    expect(mergeLive(state, liveItemsOf(position))).toEqual(['veh-0001']);
+    expect(state.get('veh-0001')).toMatchObject({
+      lng: 113.29,
+      lat: 23.18,
+      speedKmh: 0,
+      heading: 90,
+      battery: 80,
+      alarms: 2,
+      status: 'alarm',
+      at: Date.parse('2026-11-27T00:01:00.000Z'),
+      subject: { name: '粤A00001' },
+    });
+    const status = {
+      statuses: [{ deviceId: 'veh-0001', online: false, at: Date.parse('2026-11-27T00:09:00Z') }],
+    };
+    mergeLive(state, liveItemsOf(status));
+    // Offline now; the position and its time stay those of the last fix.
+    expect(state.get('veh-0001')).toMatchObject({
+      status: 'offline',
+      lng: 113.29,
+      at: Date.parse('2026-11-27T00:01:00.000Z'),
+    });
+  });
 });

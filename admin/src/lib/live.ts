@@ -1,10 +1,11 @@
 import type { LiveDevice } from './status';
 
 /**
- * The live snapshot (`GET /api/live/snapshot`) and the stream (`GET /api/live/stream`, SSE) carry items like
- * `{deviceId, kind, subject, position: {lng, lat}, speed, battery, fixAt, status, taskId, openAlarms}`. These
- * functions turn either form (and the flat `{lng, lat, ts}` of a bare position event) into one LiveDevice and
- * merge updates into a Map in place, so the map moves markers instead of rebuilding them.
+ * The live snapshot (`GET /api/live/snapshot` → `{at, offlineAfterS, items}`) carries items like
+ * `{deviceId, kind, subject, position: {lng, lat}, speed, battery, fixAt, status, taskId, openAlarms}`; the stream's
+ * `position` event carries `{positions: [{deviceId, ts, lng, lat, spd, hdg, bat, status, openAlarms}]}` (epoch ms)
+ * and its `status` event `{statuses: [{deviceId, online, at}]}` (docs/api.md). These functions turn any of them into
+ * one LiveDevice and merge updates into a Map in place, so the map moves markers instead of rebuilding them.
  */
 type Raw = Record<string, unknown>;
 
@@ -25,7 +26,8 @@ export function liveItemsOf(body: unknown): Raw[] {
   if (Array.isArray(body)) return body as Raw[];
   if (body && typeof body === 'object') {
     const b = body as Raw;
-    for (const k of ['items', 'devices', 'data']) if (Array.isArray(b[k])) return b[k] as Raw[];
+    for (const k of ['items', 'positions', 'statuses', 'devices', 'data'])
+      if (Array.isArray(b[k])) return b[k] as Raw[];
     if (b.deviceId || b.id) return [b];
   }
   return [];
@@ -52,21 +54,26 @@ export function normaliseLive(raw: Raw): (Partial<LiveDevice> & { id: string }) 
     out.lng = lng;
     out.lat = lat;
   }
-  const at = time(raw.fixAt ?? raw.ts ?? raw.at ?? raw.lastFixAt ?? raw.lastSeenAt);
+  // `at` is the time of the position: a status message's `at` is not one.
+  const at = time(raw.fixAt ?? raw.ts ?? raw.lastFixAt ?? (out.lng !== undefined ? raw.at : undefined));
   if (at !== undefined) out.at = at;
   const speed = num(raw.speed ?? raw.spd ?? raw.speedKmh);
   if (speed !== undefined) out.speedKmh = speed;
   const battery = num(raw.battery ?? raw.bat);
   if (battery !== undefined) out.battery = battery;
+  const heading = num(raw.heading ?? raw.hdg);
+  if (heading !== undefined) out.heading = heading;
   if (typeof raw.kind === 'string') out.kind = raw.kind;
   if (typeof raw.status === 'string') out.status = raw.status;
+  // The stream's status event: offline at once; back online waits for the next fix, which carries its status.
+  else if (raw.online === false) out.status = 'offline';
   const alarms = num(raw.openAlarms ?? raw.alarms);
   if (alarms !== undefined) out.alarms = alarms;
   if ('taskId' in raw) {
     out.taskId = raw.taskId ?? null;
     out.onTask = !!raw.taskId;
   }
-  for (const k of ['subject', 'contractId', 'zoneId', 'teamId', 'heading', 'lastSeenAt']) {
+  for (const k of ['subject', 'contractId', 'zoneId', 'teamId', 'lastSeenAt']) {
     if (k in raw) out[k] = raw[k];
   }
   return out;

@@ -7,7 +7,10 @@ describe('role-aware console', () => {
     }
     expect(can('gov_reviewer', 'contracts', 'read')).toBe(true);
     expect(can('gov_reviewer', 'users', 'read')).toBe(false);
-    expect(assessmentActions('gov_reviewer')).toEqual([]);
+    // …except reviewing appeals and approving an assessment, which the assessments api gives the reviewer.
+    expect(assessmentActions('gov_reviewer')).toEqual(['review', 'approve']);
+    expect(assessmentActions('gov_reviewer', ['recompute', 'appeal', 'review'])).toEqual(['review']);
+    expect(assessmentActions('gov_reviewer', [])).toEqual([]);
   });
 
   it('follows the api table for operator roles', () => {
@@ -17,7 +20,11 @@ describe('role-aware console', () => {
     expect(can('dispatcher', 'vehicles', 'write')).toBe(false);
     expect(can('field_worker', 'work-orders', 'write')).toBe(true);
     expect(can('admin', 'contracts', 'write')).toBe(true);
-    expect(assessmentActions('operator_manager')).toEqual(['appeal']);
+    expect(assessmentActions('operator_manager', ['recompute', 'appeal', 'approve'])).toEqual([
+      'recompute',
+      'appeal',
+    ]);
+    expect(assessmentActions('dispatcher')).toEqual([]);
   });
 
   it('refuses unknown roles and resources', () => {

@@ -45,18 +45,20 @@ export function can(role: string | undefined, resource: string, action: Action):
 }
 
 /**
- * Assessment actions by role: the operator's manager appeals a deduction, the platform reviews the appeal and
- * approves the month. Government reviewers stay read-only (they read scores and evidence and export them).
+ * Assessment actions by role, as the assessments api of issue 6 enforces them: the operator's manager appeals a
+ * deduction (申诉) and recomputes a draft; the agency's reviewer reviews the appeals and approves the month (the one
+ * write a reviewer has; the api writes it to the audit chain); admin does all. Which of them a record allows now
+ * is the record's `allowedActions`.
  */
-export function assessmentActions(role: string | undefined): string[] {
-  switch (role) {
-    case 'admin':
-      return ['review', 'approve'];
-    case 'operator_manager':
-      return ['appeal'];
-    default:
-      return [];
-  }
+const ASSESSMENT_ACTIONS: Record<string, string[]> = {
+  admin: ['recompute', 'appeal', 'review', 'approve'],
+  operator_manager: ['recompute', 'appeal'],
+  gov_reviewer: ['review', 'approve'],
+};
+
+export function assessmentActions(role: string | undefined, allowed?: unknown): string[] {
+  const mine = ASSESSMENT_ACTIONS[role ?? ''] ?? [];
+  return Array.isArray(allowed) ? mine.filter((a) => allowed.includes(a)) : mine;
 }
 
 /** react-admin's access-control shape: `{action, resource}` pairs for canAccess. */

@@ -78,6 +78,33 @@ describe('track playback', () => {
     ).toBe(t0);
   });
 
+  it('reads GET /api/tracks/:deviceId: the simplified fixes (raw when asked), stops, and speeds for badges', () => {
+    const body = {
+      deviceId: 'bdg-0001',
+      kind: 'badge',
+      count: 3,
+      truncated: false,
+      lengthM: 120,
+      simplified: [
+        { ts: t0, lng: 113.27, lat: 23.16 },
+        { ts: t0 + 60_000, lng: 113.271, lat: 23.16 },
+      ],
+      stops: [{ start: t0, end: t0 + 600_000, durationS: 600, lng: 113.27, lat: 23.16, points: 12 }],
+      speeds: [
+        { ts: t0, spd: 0 },
+        { ts: t0 + 60_000, spd: 6.1 },
+      ],
+    };
+    const tr = normaliseTrack('bdg-0001', body);
+    expect(tr.points.map((p) => [p.ts, p.spd])).toEqual([
+      [t0, 0],
+      [t0 + 60_000, 6.1],
+    ]);
+    expect(tr.stops).toEqual([{ start: t0, end: t0 + 600_000, durationS: 600, lng: 113.27, lat: 23.16 }]);
+    const raw = normaliseTrack('bdg-0001', { ...body, raw: [{ ts: t0 + 1000, lng: 1, lat: 2 }] });
+    expect(raw.points).toHaveLength(1);
+  });
+
   it('runs one clock over a team at a speed factor, clamped to the end', () => {
     const a = normaliseTrack('a', pts);
     const b = normaliseTrack('b', [{ ts: t0 - 60_000, lng: 113, lat: 23 }]);

@@ -2,8 +2,9 @@ import distance from '@turf/distance';
 
 /**
  * Track playback: the positions of one device over a time range, replayed at a chosen speed. Points come from
- * `GET /api/tracks/:deviceId` as `{ts, lng, lat, spd}` (or `t`/`at`, `speed`); the console interpolates between
- * them, marks stops and draws the speed chart.
+ * `GET /api/tracks/:deviceId` (`{simplified, raw?, stops, speeds}`, fixes `{ts, lng, lat, spd?}` in epoch ms;
+ * docs/api.md); the console interpolates between them, marks stops and draws the speed chart. Badges report no
+ * speed: the api's `speeds` (distance / time per fix) fill it in.
  */
 export interface TrackPoint {
   ts: number;
@@ -35,10 +36,13 @@ function toMs(v: unknown): number {
 
 export function normaliseTrack(deviceId: string, body: unknown): Track {
   const b = (body ?? {}) as Record<string, unknown>;
-  const rawPoints = (Array.isArray(body) ? body : (b.points ?? b.track ?? b.data ?? [])) as Record<
-    string,
-    unknown
-  >[];
+  const rawPoints = (
+    Array.isArray(body) ? body : (b.raw ?? b.simplified ?? b.points ?? b.track ?? b.data ?? [])
+  ) as Record<string, unknown>[];
+  const speedAt = new Map<number, number>();
+  if (Array.isArray(b.speeds))
+    for (const s of b.speeds as { ts?: unknown; spd?: unknown }[])
+      if (typeof s.spd === 'number') speedAt.set(toMs(s.ts), s.spd);
   const points = rawPoints
     .map((p) => {
       const c = Array.isArray(p.coordinates) ? (p.coordinates as number[]) : null;
@@ -49,6 +53,10 @@ export function normaliseTrack(deviceId: string, body: unknown): Track {
         lat: Number(c?.[1] ?? loc?.coordinates?.[1] ?? p.lat),
         spd: typeof (p.spd ?? p.speed) === 'number' ? Number(p.spd ?? p.speed) : undefined,
       };
+    })
+    .map((p) => {
+      if (p.spd === undefined && speedAt.has(p.ts)) p.spd = speedAt.get(p.ts);
+      return p;
     })
     .filter((p) => Number.isFinite(p.ts) && Number.isFinite(p.lng) && Number.isFinite(p.lat))
     .sort((a, b) => a.ts - b.ts);

@@ -4,29 +4,88 @@
  * own `allowedActions`, those win over this table.
  */
 export const WORK_ORDER_STATES = [
-  'reported',
+  'screening',
   'dispatched',
   'accepted',
   'in_progress',
   'resolved',
   'closed',
+  'rejected',
+  'merged',
 ] as const;
 export type WorkOrderState = (typeof WORK_ORDER_STATES)[number];
 
+/**
+ * The state machine of services/libs/contracts/src/work-orders/state-machine.ts, for records without
+ * `allowedActions` (lists: only `GET /api/work-orders/:id` answers them for the caller). `reported` is the instant
+ * before routing: a stored order is `dispatched` or `screening`.
+ */
 const ACTIONS: Record<string, string[]> = {
-  reported: ['dispatch', 'reject'],
-  dispatched: ['accept', 'reassign', 'reject'],
-  accepted: ['start'],
-  in_progress: ['resolve'],
-  resolved: ['close', 'reopen'],
-  closed: [],
-  rejected: ['reopen'],
+  reported: ['dispatch', 'reject', 'merge'],
+  screening: ['dispatch', 'reject', 'merge'],
+  dispatched: ['reroute', 'accept', 'reject', 'merge'],
+  accepted: ['reroute', 'start', 'reject', 'merge'],
+  in_progress: ['resolve', 'merge'],
+  resolved: ['verify', 'send_back'],
+  closed: ['rate'],
+  rejected: [],
+  merged: [],
 };
 
-/** Actions needing a photo of the result (the api refuses them without). */
-export const PHOTO_ACTIONS = ['resolve'];
-/** Actions needing someone to act (dispatch / reassign pick a team or worker). */
-export const ASSIGN_ACTIONS = ['dispatch', 'reassign'];
+/** A field of an action's dialog; the body the api takes per action is in docs/work-orders.md. */
+export type ActionField =
+  'teamId' | 'category' | 'reason' | 'kind' | 'fixed' | 'into' | 'rating' | 'photo' | 'comment';
+
+const FIELDS: Record<string, ActionField[]> = {
+  dispatch: ['teamId', 'category', 'reason'],
+  reroute: ['teamId', 'reason'],
+  accept: [],
+  start: [],
+  resolve: ['photo', 'comment'],
+  verify: ['fixed', 'comment'],
+  send_back: ['reason'],
+  reject: ['kind', 'reason'],
+  merge: ['into'],
+  rate: ['rating', 'comment'],
+};
+
+/** The dialog fields of a work-order action (an unknown action gets a comment). */
+export function actionFields(action: string): ActionField[] {
+  return FIELDS[action] ?? ['comment'];
+}
+
+/**
+ * The body of an action from the dialog's values: only the fields the action takes, empty ones left out, `fixed`
+ * and `rating` typed; `resolve` is multipart with the result photo(s).
+ */
+export function actionBody(
+  action: string,
+  values: Partial<Record<ActionField, string | boolean>>,
+  photos: Blob[] = [],
+): Record<string, unknown> | FormData {
+  const fields = actionFields(action);
+  const out: Record<string, unknown> = {};
+  for (const f of fields) {
+    if (f === 'photo') continue;
+    const v = values[f];
+    if (f === 'fixed') out.fixed = v === true || v === 'true';
+    else if (f === 'rating') {
+      if (v !== undefined && v !== '') out.rating = Number(v);
+    } else if (typeof v === 'string' && v.trim()) out[f] = v.trim();
+  }
+  if (!fields.includes('photo')) return out;
+  const fd = new FormData();
+  for (const [k, v] of Object.entries(out)) fd.append(k, String(v));
+  for (const p of photos) fd.append('photos', p, (p as File).name ?? 'photo');
+  return fd;
+}
+
+/** Photos of an order by kind: the report's and the result's (one `photos` array, `kind` on each). */
+export function photosOfKind(record: object, kind: 'report' | 'result'): unknown[] {
+  const photos = (record as { photos?: unknown }).photos;
+  const all = Array.isArray(photos) ? (photos as { kind?: string }[]) : [];
+  return all.filter((p) => (p.kind ?? 'report') === kind);
+}
 
 type WorkOrderLike = object;
 
@@ -45,7 +104,7 @@ export function stateOf(record: WorkOrderLike): string {
 
 export type DeadlineLevel = 'red' | 'yellow' | 'overdue' | 'due_soon' | 'on_track' | 'done';
 
-/** The deadline card of an open work order: overdue, due within dueSoonMs, or on track. */
+/** The deadline card of an open work order: red or yellow card, overdue, due within dueSoonMs, or on track. */
 export function deadlineLevel(
   wo: {
     state?: string;
@@ -53,14 +112,17 @@ export function deadlineLevel(
     deadline?: string | null;
     dueAt?: string | null;
     escalation?: string | null;
+    yellowCardAt?: string | null;
+    redCardAt?: string | null;
   },
   now: number,
   dueSoonMs = 2 * 3_600_000,
 ): DeadlineLevel {
   const s = stateOf(wo);
-  if (s === 'closed' || s === 'rejected' || s === 'resolved') return 'done';
-  // 督办: the api escalates at the deadline (yellow card) and at the second deadline (red card).
-  if (wo.escalation === 'red' || wo.escalation === 'yellow') return wo.escalation;
+  if (s === 'closed' || s === 'rejected' || s === 'resolved' || s === 'merged') return 'done';
+  // 督办: the worker gives a yellow card at the deadline and a red card at the second one.
+  if (wo.redCardAt || wo.escalation === 'red') return 'red';
+  if (wo.yellowCardAt || wo.escalation === 'yellow') return 'yellow';
   const due = wo.deadline ?? wo.dueAt;
   if (!due) return 'on_track';
   const t = Date.parse(due);

@@ -144,11 +144,19 @@ export function LiveMap() {
         }
       }
     };
+    let shown = -1;
     const flush = () => {
       frame = 0;
       const batch = pending;
       pending = [];
-      draw(mergeLive(state.current, batch));
+      const changed = mergeLive(state.current, batch);
+      draw(changed);
+      // A new device changes the count at once; statuses are recounted by the timer below.
+      if (state.current.size !== shown) {
+        shown = state.current.size;
+        setTotal(shown);
+        setCounts(countByStatus(state.current.values(), Date.now()));
+      }
     };
     const enqueue = (items: Record<string, unknown>[]) => {
       pending.push(...items);
@@ -161,10 +169,6 @@ export function LiveMap() {
         ['zones', 'routes', 'sites'].map((r) => dataProvider.getAll(r).catch(() => [])),
       );
       if (disposed) return;
-      const coverage = await dataProvider
-        .getAll('tasks', { serviceDay: serviceDayOf(Date.now()) })
-        .then(coverageByRoute)
-        .catch(() => new Map<string, number>());
       const bounds = L.latLngBounds([]);
       for (const z of zones) {
         const geo = geometryOf(z);
@@ -180,14 +184,27 @@ export function LiveMap() {
         layer.addTo(g.zones);
         bounds.extend(layer.getBounds());
       }
+      const routeLayers = new Map<string, { layer: L.GeoJSON; name: string }>();
+      const colourRoute = (l: L.GeoJSON, name: string, c: number | undefined) =>
+        l
+          .setStyle({ color: coverageColor(c), weight: 5, opacity: 0.85 })
+          .bindTooltip(`${name} · ${t('map.coverageToday')} ${formatRate(c)}`);
       for (const r of routes) {
         const geo = geometryOf(r);
         if (!geo) continue;
-        const c = coverage.get(String(r.id));
-        L.geoJSON(geo, { style: { color: coverageColor(c), weight: 5, opacity: 0.85 } })
-          .bindTooltip(`${String(r.name ?? r.id)} · ${t('map.coverageToday')} ${formatRate(c)}`)
-          .addTo(g.routes);
+        const layer = L.geoJSON(geo);
+        colourRoute(layer, String(r.name ?? r.id), undefined).addTo(g.routes);
+        routeLayers.set(String(r.id), { layer, name: String(r.name ?? r.id) });
       }
+      // Today's coverage colours the routes when the tasks arrive (a slower query than the layers).
+      void dataProvider
+        .getAll('tasks', { day: serviceDayOf(Date.now()), kind: 'route' })
+        .then(coverageByRoute)
+        .then((coverage) => {
+          if (disposed) return;
+          for (const [id, { layer, name }] of routeLayers) colourRoute(layer, name, coverage.get(id));
+        })
+        .catch(() => undefined);
       for (const s of sites) {
         const geo = geometryOf(s);
         if (!geo) continue;
@@ -200,6 +217,8 @@ export function LiveMap() {
           .addTo(g.sites);
       }
       if (bounds.isValid()) map.fitBounds(bounds, { padding: [20, 20] });
+      // The layers are pixels on the canvas: say they are drawn (tests and screenshots wait for it).
+      map.getContainer().dataset.layers = 'drawn';
     })();
 
     // Devices: snapshot, then the stream.

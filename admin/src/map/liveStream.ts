@@ -1,22 +1,17 @@
 import { api, config } from '../services';
 import { liveItemsOf } from '../lib/live';
 
-/** Event names the live stream may use; every one carries live items (one or many). */
-const EVENTS = [
-  'message',
-  'position',
-  'positions',
-  'status',
-  'alarm',
-  'device',
-  'devices',
-  'snapshot',
-  'live',
-];
+/**
+ * The stream's events that carry device items: `position` ({positions}) and `status` ({statuses}). `alarm` carries
+ * an alarm document (its `id` is no device) and is left out: the next position of the device carries its alarm
+ * count; `ready` and `bye` carry nothing to draw.
+ */
+const EVENTS = ['position', 'status'];
 
 /**
- * Subscribes to `GET /api/live/stream` (SSE). EventSource cannot send headers, so the access token goes in
- * `?access_token=`; on an error the stream is reopened with a fresh token (the old one may have expired).
+ * Subscribes to `GET /api/live/stream` (SSE). EventSource cannot send headers, so a short-lived ticket from
+ * `POST /api/live/ticket` goes in `?access_token=` (good only for opening a stream, so a URL that leaks is worth
+ * little); on an error the stream is reopened with a fresh ticket.
  */
 export function openLiveStream(
   onItems: (items: Record<string, unknown>[]) => void,
@@ -27,7 +22,10 @@ export function openLiveStream(
   let retry: ReturnType<typeof setTimeout> | null = null;
   const connect = async () => {
     if (closed) return;
-    const token = await api.accessToken().catch(() => null);
+    const token = await api
+      .request<{ ticket: string }>('/api/live/ticket', { method: 'POST', json: {} })
+      .then((r) => r.json.ticket)
+      .catch(() => api.accessToken().catch(() => null));
     if (closed) return;
     es = new EventSource(`${config.apiUrl}/api/live/stream?access_token=${encodeURIComponent(token ?? '')}`);
     es.onopen = () => onState('open');

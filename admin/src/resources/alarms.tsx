@@ -28,18 +28,28 @@ const filters = [
   <SelectInput key="s" source="status" choices={STATUSES} alwaysOn />,
 ];
 
-/** Acknowledge while open, close while open or acknowledged (the api answers 409 otherwise). */
+/**
+ * The api lists the actions allowed now (`allowedActions`: acknowledge while open, close while open or
+ * acknowledged); it answers 409 otherwise.
+ */
 function AlarmActions({ compact }: { compact?: boolean }) {
   const record = useRecordContext();
   const { permissions } = usePermissions();
   if (!record || !can(permissions as string, 'alarms', 'write')) return compact ? null : <TopToolbar />;
   const status = String(record.status ?? 'open');
+  const allowed = Array.isArray(record.allowedActions)
+    ? (record.allowedActions as string[])
+    : status === 'open'
+      ? ['acknowledge', 'close']
+      : status === 'acknowledged'
+        ? ['close']
+        : [];
   const buttons = (
     <Stack direction="row" spacing={1}>
-      {status === 'open' && (
+      {allowed.includes('acknowledge') && (
         <ActionButton resource="alarms" id={record.id} path="acknowledge" label="dwg.alarms.acknowledge" />
       )}
-      {status !== 'closed' && (
+      {allowed.includes('close') && (
         <ActionButton resource="alarms" id={record.id} path="close" label="dwg.alarms.close" />
       )}
     </Stack>
@@ -53,15 +63,16 @@ export function AlarmList() {
       <Datagrid rowClick="show" bulkActionButtons={false}>
         <DateField source="openedAt" showTime />
         <TextField source="type" />
-        <ChipField source="severity" emptyText="—" />
         <ChipField source="status" />
         <ReferenceField source="contractId" reference="contracts" link={false}>
           <TextField source="code" />
         </ReferenceField>
         <TextField source="deviceId" emptyText="—" />
         <FunctionField
-          source="subject"
-          render={(r: { subject?: { name?: string } }) => r.subject?.name ?? '—'}
+          source="subjectId"
+          render={(r: { subjectKind?: string; subjectId?: string }) =>
+            r.subjectId ? `${r.subjectKind ?? ''} ${r.subjectId}`.trim() : '—'
+          }
         />
         <TextField source="message" emptyText="—" />
         <AlarmActions compact />
@@ -76,9 +87,12 @@ export function AlarmShow() {
       <SimpleShowLayout>
         <TextField source="id" />
         <TextField source="type" />
-        <TextField source="severity" emptyText="—" />
         <TextField source="status" />
         <DateField source="openedAt" showTime />
+        <DateField source="clearedAt" showTime emptyText="—" />
+        <TextField source="subjectKind" emptyText="—" />
+        <TextField source="subjectId" emptyText="—" />
+        <TextField source="taskId" emptyText="—" />
         <ReferenceField source="contractId" reference="contracts">
           <TextField source="code" />
         </ReferenceField>
@@ -86,8 +100,17 @@ export function AlarmShow() {
         <TextField source="message" emptyText="—" />
         <FunctionField
           label="dwg.alarms.comment"
-          render={(r: { history?: unknown[] }) => (
-            <pre style={{ margin: 0, fontSize: 12 }}>{JSON.stringify(r.history ?? [], null, 2)}</pre>
+          render={(r: {
+            history?: { status?: string; at?: string; by?: string; comment?: string | null }[];
+          }) => (
+            <Stack spacing={0.5} data-testid="alarm-history">
+              {(r.history ?? []).map((h, i) => (
+                <span key={i}>
+                  {h.at ? new Date(h.at).toLocaleString() : '—'} · {h.status} · {h.by ?? '—'}
+                  {h.comment ? ` · ${h.comment}` : ''}
+                </span>
+              ))}
+            </Stack>
           )}
         />
       </SimpleShowLayout>

@@ -22,6 +22,8 @@ import {
 import { Link } from 'react-router-dom';
 import { dataProvider } from '../services';
 import { assessmentActions } from '../lib/permissions';
+import { KPI_CARDS } from '../lib/kpi';
+import { formatRate } from '../lib/coverage';
 import { evidenceLink, type Evidence } from '../lib/evidence';
 import { ActionButton } from './ActionButton';
 
@@ -41,7 +43,8 @@ export function AssessmentList() {
           <TextField source="code" />
         </ReferenceField>
         <NumberField source="score" />
-        <ChipField source="state" emptyText="—" />
+        <NumberField source="totalDeduction" />
+        <ChipField source="status" emptyText="—" />
       </Datagrid>
     </List>
   );
@@ -84,67 +87,88 @@ function ExportButton({ format }: { format: 'xlsx' | 'pdf' }) {
   );
 }
 
+/** Recompute (a draft) and approve (the reviewer, once no appeal is pending): what the role may and the record allows. */
 function AssessmentActions() {
   const record = useRecordContext();
   const { permissions } = usePermissions();
   if (!record) return null;
-  const actions = assessmentActions(permissions as string);
+  const actions = assessmentActions(permissions as string, record.allowedActions).filter(
+    (a) => a === 'recompute' || a === 'approve',
+  );
   return (
     <TopToolbar>
       <ExportButton format="xlsx" />
       <ExportButton format="pdf" />
-      {actions
-        .filter((a) => a !== 'appeal')
-        .map((a) => (
-          <ActionButton
-            key={a}
-            resource="assessments"
-            id={record.id}
-            path={a}
-            label={`dwg.assessments.${a}`}
-          />
-        ))}
+      {actions.map((a) => (
+        <ActionButton
+          key={a}
+          resource="assessments"
+          id={record.id}
+          path={`actions/${a}`}
+          label={`dwg.assessments.${a}`}
+          fields={[]}
+          bodyOf={() => ({})}
+          variant={a === 'approve' ? 'contained' : 'outlined'}
+        />
+      ))}
     </TopToolbar>
   );
 }
 
 interface Deduction {
-  id?: string;
-  code?: string;
-  rule?: string;
-  description?: string;
+  id: string;
+  ruleId?: string;
+  label?: string;
+  entityKind?: string;
+  entityId?: string;
+  day?: string;
+  quantity?: number;
+  unit?: string;
   points?: number;
-  kpi?: string;
   evidence?: Evidence[];
-  appeal?: { state?: string; reason?: string } | null;
+  appeal?: {
+    status?: 'pending' | 'accepted' | 'rejected';
+    comment?: string;
+    by?: string;
+    reviewComment?: string | null;
+    reviewedBy?: string | null;
+  } | null;
 }
 
-/** Deductions with their evidence: each links to what proves it (track, task, badge record, work order, photo). */
+/**
+ * Deductions with their evidence (each links to what proves it: task, track or badge playback, work order) and
+ * their appeal: the operator's manager appeals one deduction with a comment, the reviewer accepts (waived) or
+ * rejects it (`POST /api/assessments/:id/deductions/:deductionId/appeal|review`).
+ */
 function Deductions() {
   const record = useRecordContext();
   const translate = useTranslate();
   const { permissions } = usePermissions();
-  const canAppeal = assessmentActions(permissions as string).includes('appeal');
   if (!record) return null;
+  const allowed = assessmentActions(permissions as string, record.allowedActions);
   const rows = (record.deductions ?? []) as Deduction[];
+  const path = (d: Deduction, a: string) => `deductions/${encodeURIComponent(d.id)}/${a}`;
   return (
     <Stack spacing={1} sx={{ width: '100%' }}>
       <Typography variant="subtitle2">{translate('dwg.assessments.deductions')}</Typography>
       <Table size="small" data-testid="deductions">
         <TableHead>
           <TableRow>
-            <TableCell>code</TableCell>
             <TableCell>{translate('dwg.assessments.reason')}</TableCell>
+            <TableCell>day</TableCell>
             <TableCell align="right">−</TableCell>
             <TableCell>{translate('dwg.assessments.evidence')}</TableCell>
             <TableCell>{translate('dwg.assessments.appeal')}</TableCell>
           </TableRow>
         </TableHead>
         <TableBody>
-          {rows.map((d, i) => (
-            <TableRow key={d.id ?? i}>
-              <TableCell>{d.code ?? d.rule}</TableCell>
-              <TableCell>{d.description}</TableCell>
+          {rows.map((d) => (
+            <TableRow key={d.id} data-testid="deduction">
+              <TableCell>
+                {d.label ?? d.ruleId}
+                {d.quantity !== undefined ? ` (${d.quantity} ${d.unit ?? ''})` : ''}
+              </TableCell>
+              <TableCell>{d.day}</TableCell>
               <TableCell align="right">{d.points}</TableCell>
               <TableCell>
                 <Stack direction="row" spacing={1} flexWrap="wrap" useFlexGap>
@@ -155,27 +179,88 @@ function Deductions() {
                         {l.label}
                       </Link>
                     ) : (
-                      <span key={j}>{JSON.stringify(e)}</span>
+                      <span key={j}>{String(e.label ?? e.kind ?? '')}</span>
                     );
                   })}
                 </Stack>
               </TableCell>
               <TableCell>
-                {d.appeal?.state ??
-                  (canAppeal && (
-                    <ActionButton
-                      resource="assessments"
-                      id={record.id}
-                      path={`deductions/${encodeURIComponent(String(d.id ?? i))}/appeal`}
-                      label="dwg.assessments.appeal"
-                    />
-                  ))}
+                {d.appeal && (
+                  <span data-testid="appeal-status">
+                    {translate(`dwg.assessments.appealStatus.${d.appeal.status}`, { _: d.appeal.status })}
+                    {d.appeal.comment ? ` · ${d.appeal.comment}` : ''}
+                    {d.appeal.reviewComment ? ` · ${d.appeal.reviewComment}` : ''}
+                  </span>
+                )}
+                {!d.appeal && allowed.includes('appeal') && (
+                  <ActionButton
+                    resource="assessments"
+                    id={record.id}
+                    path={path(d, 'appeal')}
+                    label="dwg.assessments.appeal"
+                  />
+                )}
+                {d.appeal?.status === 'pending' && allowed.includes('review') && (
+                  <Stack direction="row" spacing={1}>
+                    {(['accept', 'reject'] as const).map((decision) => (
+                      <ActionButton
+                        key={decision}
+                        resource="assessments"
+                        id={record.id}
+                        path={path(d, 'review')}
+                        testId={`review-${decision}`}
+                        label={`dwg.assessments.review_${decision}`}
+                        bodyOf={(v) => ({
+                          decision,
+                          comment: typeof v.comment === 'string' ? v.comment : '',
+                        })}
+                      />
+                    ))}
+                  </Stack>
+                )}
               </TableCell>
             </TableRow>
           ))}
         </TableBody>
       </Table>
     </Stack>
+  );
+}
+
+/** Month KPIs per service line and overall (`kpis: [{line, cell: {rates}}]`). */
+function KpiTable() {
+  const record = useRecordContext();
+  const translate = useTranslate();
+  const rows = (record?.kpis ?? []) as { line: string; cell?: { rates?: Record<string, unknown> } }[];
+  if (!Array.isArray(rows) || !rows.length) return null;
+  return (
+    <Table size="small" data-testid="assessment-kpis">
+      <TableHead>
+        <TableRow>
+          <TableCell />
+          {KPI_CARDS.map((k) => (
+            <TableCell key={k} align="right">
+              {translate(`dwg.kpi.${k}`)}
+            </TableCell>
+          ))}
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {rows.map((r) => (
+          <TableRow key={r.line}>
+            <TableCell>{r.line}</TableCell>
+            {KPI_CARDS.map((k) => {
+              const v = r.cell?.rates?.[k];
+              return (
+                <TableCell key={k} align="right">
+                  {formatRate(typeof v === 'number' ? v : null)}
+                </TableCell>
+              );
+            })}
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
   );
 }
 
@@ -188,13 +273,25 @@ export function AssessmentShow() {
           <TextField source="code" />
         </ReferenceField>
         <NumberField source="score" />
-        <TextField source="state" emptyText="—" />
+        <NumberField source="totalDeduction" />
+        <TextField source="status" emptyText="—" />
+        <TextField source="approvedBy" emptyText="—" />
+        <TextField source="contentHash" emptyText="—" />
         <FunctionField
-          source="kpis"
-          render={(r: { kpis?: Record<string, unknown> }) => (
-            <pre style={{ margin: 0, fontSize: 12 }}>{JSON.stringify(r.kpis ?? {}, null, 2)}</pre>
+          source="subtotals"
+          render={(r: {
+            subtotals?: { ruleId: string; label?: string; count?: number; points?: number }[];
+          }) => (
+            <Stack spacing={0.5}>
+              {(r.subtotals ?? []).map((t) => (
+                <span key={t.ruleId}>
+                  {t.label ?? t.ruleId}: {t.count ?? 0} · −{t.points ?? 0}
+                </span>
+              ))}
+            </Stack>
           )}
         />
+        <KpiTable />
         <Deductions />
       </SimpleShowLayout>
     </Show>

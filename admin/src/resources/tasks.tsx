@@ -18,27 +18,42 @@ const filters = [
   <ReferenceInput key="c" source="contractId" reference="contracts" alwaysOn>
     <AutocompleteInput optionText="code" />
   </ReferenceInput>,
-  <TextInput key="d" source="serviceDay" alwaysOn />,
+  <TextInput key="d" source="day" alwaysOn />,
   <TextInput key="s" source="status" />,
+  <TextInput key="k" source="kind" />,
 ];
 
-const progress = (r: Record<string, unknown>) => {
-  const p = (r.progress ?? (r.evidence as Record<string, unknown> | undefined)?.coverageRate) as
-    number | undefined;
-  return formatRate(typeof p === 'number' ? p : null);
-};
+/**
+ * A task's progress from its evidence metrics (TaskChanged.metrics): route coverage, the share of sites visited,
+ * or on-post time over the shift.
+ */
+export function taskProgress(r: Record<string, unknown>): number | null {
+  const m = (r.metrics ?? {}) as Record<string, number | boolean | undefined>;
+  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  const ratio = (a: unknown, b: unknown) => (n(a) !== undefined && n(b) ? n(a)! / n(b)! : undefined);
+  return (
+    n(m.coverage) ??
+    ratio(m.sitesVisited, m.sitesRequired) ??
+    ratio(m.onPostMin, m.shiftMin) ??
+    (typeof m.reported === 'boolean' ? (m.reported ? 1 : 0) : null)
+  );
+}
+
+const progress = (r: Record<string, unknown>) => formatRate(taskProgress(r));
+const subjects = (r: { subjectKind?: string; subjectIds?: string[] }) =>
+  `${r.subjectKind ?? ''} ${(r.subjectIds ?? []).join(', ')}`.trim() || '—';
 
 export function TaskList() {
   return (
-    <List filters={filters} exporter={false}>
+    <List filters={filters} sort={{ field: 'windowStart', order: 'DESC' }} exporter={false}>
       <Datagrid rowClick="show" bulkActionButtons={false}>
-        <TextField source="serviceDay" />
+        <TextField source="day" />
         <ReferenceField source="contractId" reference="contracts" link={false}>
           <TextField source="code" />
         </ReferenceField>
-        <TextField source="targetType" />
-        <TextField source="targetId" />
-        <TextField source="assigneeId" emptyText="—" />
+        <TextField source="name" />
+        <TextField source="kind" />
+        <FunctionField source="subjectIds" render={subjects} />
         <ChipField source="status" />
         <FunctionField source="progress" render={progress} />
       </Datagrid>
@@ -52,29 +67,33 @@ export function TaskShow() {
     <Show>
       <SimpleShowLayout>
         <TextField source="id" />
-        <TextField source="serviceDay" />
+        <TextField source="name" />
+        <TextField source="day" />
         <ReferenceField source="contractId" reference="contracts">
           <TextField source="code" />
         </ReferenceField>
         <TextField source="status" />
-        <TextField source="targetType" />
-        <TextField source="targetId" />
-        <TextField source="assigneeId" emptyText="—" />
+        <TextField source="kind" />
+        <TextField source="windowStart" />
+        <TextField source="windowEnd" />
+        <FunctionField source="subjectIds" render={subjects} />
         <FunctionField source="progress" render={progress} />
         <FunctionField
           label="dwg.tasks.evidence"
           render={(r: Record<string, unknown>) => (
             <>
               <pre style={{ margin: 0, fontSize: 12, whiteSpace: 'pre-wrap' }}>
-                {JSON.stringify(r.evidence ?? r.evidenceSummary ?? {}, null, 2)}
+                {JSON.stringify(r.metrics ?? {}, null, 2)}
               </pre>
-              {typeof r.deviceId === 'string' && (
+              {(Array.isArray(r.subjects) ? (r.subjects as string[]) : []).map((d) => (
                 <Link
-                  to={`/playback?device=${encodeURIComponent(r.deviceId)}&day=${String(r.serviceDay ?? '')}`}
+                  key={d}
+                  to={`/playback?${new URLSearchParams({ device: d, from: String(r.windowStart ?? ''), to: String(r.windowEnd ?? '') })}`}
+                  style={{ marginRight: 8 }}
                 >
-                  ▶
+                  ▶ {d}
                 </Link>
-              )}
+              ))}
             </>
           )}
         />

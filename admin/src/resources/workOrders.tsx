@@ -28,11 +28,12 @@ import {
 import { Link } from 'react-router-dom';
 import { can } from '../lib/permissions';
 import {
-  ASSIGN_ACTIONS,
-  PHOTO_ACTIONS,
   WORK_ORDER_STATES,
+  actionBody,
+  actionFields,
   allowedActions,
   groupByState,
+  photosOfKind,
   stateOf,
 } from '../lib/workOrders';
 import { ActionButton } from './ActionButton';
@@ -65,9 +66,10 @@ export function WorkOrderActions({
           id={record.id}
           path={`actions/${a}`}
           label={`dwg.workOrders.action.${a}`}
-          withAssignee={ASSIGN_ACTIONS.includes(a)}
-          withPhoto={PHOTO_ACTIONS.includes(a)}
-          variant={a === 'close' || a === 'dispatch' ? 'contained' : 'outlined'}
+          fields={actionFields(a)}
+          bodyOf={(values, photos) => actionBody(a, values, photos)}
+          contractId={(record.contractId as string | null | undefined) ?? null}
+          variant={a === 'verify' || a === 'dispatch' ? 'contained' : 'outlined'}
         />
       ))}
     </Stack>
@@ -88,32 +90,33 @@ const filters = [
 
 export function WorkOrderList() {
   return (
-    <List filters={filters} sort={{ field: 'createdAt', order: 'DESC' }} exporter={false}>
+    <List filters={filters} sort={{ field: 'reportedAt', order: 'DESC' }} exporter={false}>
       <Datagrid rowClick="show" bulkActionButtons={false}>
-        <DateField source="createdAt" showTime />
+        <DateField source="reportedAt" showTime />
         <ReferenceField source="contractId" reference="contracts" link={false}>
           <TextField source="code" />
         </ReferenceField>
         <TextField source="category" />
         <TextField source="description" />
         <StateChip />
-        <DateField source="deadline" showTime emptyText="—" />
+        <DateField source="dueAt" showTime emptyText="—" />
         <DeadlineChip />
       </Datagrid>
     </List>
   );
 }
 
-function Photos({ source, label }: { source: string; label: string }) {
+/** The report's or the result's photos (`photos[].kind`), fetched with the bearer token. */
+function Photos({ kind, label }: { kind: 'report' | 'result'; label: string }) {
   const r = useRecordContext();
   const translate = useTranslate();
   if (!r) return null;
-  const paths = photoPaths(r.id, r[source]);
+  const paths = photoPaths(r.id, photosOfKind(r, kind));
   if (!paths.length) return null;
   return (
     <Box>
       <Typography variant="caption">{translate(label)}</Typography>
-      <Stack direction="row" spacing={1} data-testid={`photos-${source}`}>
+      <Stack direction="row" spacing={1} data-testid={`photos-${kind}`}>
         {paths.map((p) => (
           <AuthImage key={p} path={p} alt={label} />
         ))}
@@ -147,17 +150,41 @@ export function WorkOrderShow() {
             return p ? `${p.lng.toFixed(5)}, ${p.lat.toFixed(5)}` : '—';
           }}
         />
-        <DateField source="createdAt" showTime />
-        <DateField source="deadline" showTime emptyText="—" />
-        <TextField source="assigneeId" emptyText="—" />
-        <Photos source="photos" label="dwg.workOrders.photos" />
-        <Photos source="resultPhotos" label="dwg.workOrders.resultPhotos" />
+        <DateField source="reportedAt" showTime />
+        <DateField source="dueAt" showTime emptyText="—" />
+        <DateField source="redDueAt" showTime emptyText="—" />
+        <ReferenceField source="teamId" reference="teams" emptyText="—">
+          <TextField source="name" />
+        </ReferenceField>
+        <TextField source="routingReason" emptyText="—" />
+        <FunctionField
+          source="flagged"
+          render={(r: { flagged?: boolean; closeOut?: { problems?: string[] } | null }) =>
+            r.flagged ? `⚠ ${(r.closeOut?.problems ?? []).join('; ')}` : '—'
+          }
+        />
+        <Photos kind="report" label="dwg.workOrders.photos" />
+        <Photos kind="result" label="dwg.workOrders.resultPhotos" />
         <FunctionField
           label="dwg.workOrders.comment"
-          render={(r: { history?: unknown[] }) => (
-            <pre style={{ margin: 0, fontSize: 12, whiteSpace: 'pre-wrap' }}>
-              {JSON.stringify(r.history ?? [], null, 2)}
-            </pre>
+          render={(r: {
+            history?: {
+              at?: string;
+              action?: string;
+              by?: { username?: string };
+              to?: string;
+              note?: string;
+            }[];
+          }) => (
+            <Stack spacing={0.5} data-testid="work-order-history">
+              {(r.history ?? []).map((h, i) => (
+                <span key={i}>
+                  {h.at ? new Date(h.at).toLocaleString() : '—'} · {h.action} → {h.to} ·{' '}
+                  {h.by?.username ?? '—'}
+                  {h.note ? ` · ${h.note}` : ''}
+                </span>
+              ))}
+            </Stack>
           )}
         />
       </SimpleShowLayout>
@@ -192,7 +219,7 @@ export function WorkOrderBoard() {
   const translate = useTranslate();
   const { data, error, isPending } = useGetList('work-orders', {
     pagination: { page: 1, perPage: 500 },
-    sort: { field: 'createdAt', order: 'DESC' },
+    sort: { field: 'reportedAt', order: 'DESC' },
   });
   const [, tick] = useState(0);
   useEffect(() => {

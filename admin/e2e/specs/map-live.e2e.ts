@@ -1,5 +1,6 @@
-// Needs GET /api/live/snapshot and /api/live/stream (issue 4b). Moves to e2e/specs/ once they are merged.
+// The live map against the real live snapshot and SSE stream, with ingest and the simulator of the e2e stack.
 import { login, openBrowser, env, type Session } from '../browser';
+import { apiGet, apiToken } from '../api';
 
 describe('console: the live map', () => {
   let s: Session;
@@ -20,6 +21,14 @@ describe('console: the live map', () => {
     const before = await s.page.evaluate(() => window.__dwgLive!.positions());
     // Only this operator's devices: the simulator runs both operators' vehicles.
     expect(Object.keys(before).length).toBeGreaterThan(0);
+    const snapshot = await apiGet<{ items: { deviceId: string }[] }>(
+      await apiToken('yc.manager'),
+      '/api/live/snapshot',
+    );
+    const inScope = new Set(snapshot.items.map((i) => i.deviceId));
+    expect(Object.keys(before).filter((id) => !inScope.has(id))).toEqual([]);
+    const all = await apiGet<{ items: unknown[] }>(await apiToken('admin'), '/api/live/snapshot');
+    expect(all.items.length).toBeGreaterThan(inScope.size);
     await s.page.waitForFunction(
       (b) => {
         const now = window.__dwgLive!.positions();

@@ -1,4 +1,4 @@
-// Needs /api/alarms with acknowledge/close (issue 4a). Moves to e2e/specs/ once merged.
+// An operator manager acknowledges an alarm the worker raised, in the console, against the real alarms api.
 import { env, login, openBrowser, type Session } from '../browser';
 import { apiGet, apiToken } from '../api';
 
