@@ -25,12 +25,12 @@ import { COLLECTIONS } from '@dwg/persistence';
 import { Act, CurrentUser, ResourceOf } from '../auth/decorators';
 import { AuditService } from '../audit/audit.service';
 import { badRequest, DomainError } from '../common/domain-error';
-import { contentRange, parseListQuery, type ListSpec } from '../common/list-query';
+import { contentRange, findPage, parseListQuery, type ListSpec } from '../common/list-query';
 import { validateDto } from '../common/validate-dto';
 import { DomainEventsPublisher } from '../events/domain-events.publisher';
 import type { HttpResponse } from '../http/http-types';
 import type { Principal } from '../policy/principal';
-import { scopeFilter } from '../policy/scope';
+import { scopeFilter, withScope } from '../policy/scope';
 import { ListQueries } from '../resources/resource.controller';
 import { MONGO } from '../tokens';
 import { alarmTransition, allowedActions, type AlarmAction } from './alarm-transitions';
@@ -128,8 +128,7 @@ export class AlarmsController {
   }
 
   private where(p: Principal, filter: Record<string, unknown>) {
-    const scope = scopeFilter(p, 'alarms');
-    return Object.keys(scope).length ? { $and: [filter, scope] } : filter;
+    return withScope(filter, scopeFilter(p, 'alarms'));
   }
 
   @Get()
@@ -148,10 +147,7 @@ export class AlarmsController {
     const sort =
       '_id' in query.sort && q.sort === undefined ? { openedAt: -1 as const, _id: -1 as const } : query.sort;
     const where = this.where(p, query.filter);
-    const [rows, total] = await Promise.all([
-      this.col.find(where).sort(sort).skip(query.skip).limit(query.limit).toArray(),
-      this.col.countDocuments(where),
-    ]);
+    const { rows, total } = await findPage(this.col, where, query, sort);
     res.setHeader('Content-Range', contentRange('alarms', query.start, rows.length, total));
     return rows.map(show);
   }

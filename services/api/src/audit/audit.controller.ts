@@ -4,7 +4,7 @@ import type { HttpResponse } from '../http/http-types';
 import { Act, CurrentUser, ResourceOf } from '../auth/decorators';
 import { contentRange, parseListQuery, type ListSpec } from '../common/list-query';
 import type { Principal } from '../policy/principal';
-import { scopeFilter } from '../policy/scope';
+import { scopeFilter, withScope } from '../policy/scope';
 import { ListQueries } from '../resources/resource.controller';
 import { AuditService } from './audit.service';
 import type { AuditEntry } from './audit-chain';
@@ -46,8 +46,7 @@ export class AuditController {
     const query = parseListQuery(AUDIT_LIST, q);
     // `at` is stored as an ISO string (it is hashed as such): compare as strings.
     const filter = JSON.parse(JSON.stringify(query.filter)) as Record<string, unknown>;
-    const scope = scopeFilter(p, 'audit-log');
-    const where = Object.keys(scope).length ? { $and: [filter, scope] } : filter;
+    const where = withScope(filter, scopeFilter(p, 'audit-log'));
     const sort = '_id' in query.sort ? { seq: query.sort._id } : query.sort;
     const { rows, total } = await this.audit.repo.list(where, sort, query.skip, query.limit);
     res.setHeader('Content-Range', contentRange('audit-log', query.start, rows.length, total));
@@ -65,10 +64,7 @@ export class AuditController {
   @Act('read')
   @ApiOperation({ summary: 'One audit entry' })
   async get(@CurrentUser() p: Principal, @Param('id') id: string) {
-    const scope = scopeFilter(p, 'audit-log');
-    const e = await this.audit.repo.findOne(
-      Object.keys(scope).length ? { $and: [{ _id: id }, scope] } : { _id: id },
-    );
+    const e = await this.audit.repo.findOne(withScope({ _id: id }, scopeFilter(p, 'audit-log')));
     if (!e) throw new NotFoundException(`audit entry "${id}" not found`);
     return show(e);
   }

@@ -1,3 +1,4 @@
+import type { Collection, Document, Filter, Sort, WithId } from 'mongodb';
 import { badRequest } from './domain-error';
 
 /** Largest page a list returns; a larger `range` is refused with a 400 that says so (OWASP API4). */
@@ -175,4 +176,18 @@ export function parseListQuery(
 export function contentRange(resource: string, start: number, count: number, total: number): string {
   if (count === 0) return `${resource} */${total}`;
   return `${resource} ${start}-${start + count - 1}/${total}`;
+}
+
+/** One page of a list and the total behind it (for Content-Range). */
+export async function findPage<T extends Document>(
+  col: Collection<T>,
+  where: Filter<T>,
+  q: ListQuery,
+  sort: Sort = q.sort,
+): Promise<{ rows: WithId<T>[]; total: number }> {
+  const [rows, total] = await Promise.all([
+    col.find(where).sort(sort).skip(q.skip).limit(q.limit).toArray(),
+    col.countDocuments(where),
+  ]);
+  return { rows, total };
 }

@@ -88,3 +88,11 @@ export function docInScope(p: Principal, resource: ResourceName, doc: Record<str
   const f = scopeFilter(p, resource);
   return Object.entries(f).every(([k, v]) => typeof v !== 'object' && doc[k] === v);
 }
+
+/** `filter` narrowed to what the caller may see; unchanged for admin. */
+export function withScope(
+  filter: Record<string, unknown>,
+  scope: Record<string, unknown>,
+): Record<string, unknown> {
+  return Object.keys(scope).length ? { $and: [filter, scope] } : filter;
+}

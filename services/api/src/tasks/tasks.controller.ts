@@ -17,11 +17,11 @@ import { COLLECTIONS } from '@dwg/persistence';
 import { Act, CurrentUser, ResourceOf } from '../auth/decorators';
 import { AuditService } from '../audit/audit.service';
 import { DomainError } from '../common/domain-error';
-import { contentRange, parseListQuery, type ListSpec } from '../common/list-query';
+import { contentRange, findPage, parseListQuery, type ListSpec } from '../common/list-query';
 import { validateDto } from '../common/validate-dto';
 import type { HttpResponse } from '../http/http-types';
 import type { Principal } from '../policy/principal';
-import { scopeFilter } from '../policy/scope';
+import { scopeFilter, withScope } from '../policy/scope';
 import { ListQueries } from '../resources/resource.controller';
 import { MONGO } from '../tokens';
 import { showTask } from './task-view';
@@ -69,8 +69,7 @@ export class TasksController {
   }
 
   private where(p: Principal, filter: Record<string, unknown>) {
-    const scope = scopeFilter(p, 'tasks');
-    return Object.keys(scope).length ? { $and: [filter, scope] } : filter;
+    return withScope(filter, scopeFilter(p, 'tasks'));
   }
 
   @Get()
@@ -87,10 +86,7 @@ export class TasksController {
   ) {
     const query = parseListQuery(TASK_LIST, q);
     const where = this.where(p, query.filter);
-    const [rows, total] = await Promise.all([
-      this.col.find(where).sort(query.sort).skip(query.skip).limit(query.limit).toArray(),
-      this.col.countDocuments(where),
-    ]);
+    const { rows, total } = await findPage(this.col, where, query);
     res.setHeader('Content-Range', contentRange('tasks', query.start, rows.length, total));
     return rows.map((r) => showTask(r, false));
   }

@@ -27,6 +27,7 @@ import { AuditService } from '../audit/audit.service';
 import { badRequest, DomainError, failIf, forbidden } from '../common/domain-error';
 import { parseListQuery, type ListSpec } from '../common/list-query';
 import type { Principal } from '../policy/principal';
+import { withScope } from '../policy/scope';
 import { ResourceService } from '../resources/resource.service';
 import { decodeDoc } from '../resources/resource.repository';
 import { LOGGER, MONGO } from '../tokens';
@@ -162,7 +163,7 @@ export class WorkOrderService implements OnModuleDestroy {
       'location.lng': { $gte: lng - dLng, $lte: lng + dLng },
     };
     const rows = await this.col
-      .find(Object.keys(scope).length ? { $and: [filter, scope] } : filter, {
+      .find(withScope(filter, scope), {
         projection: { history: 0 },
         limit: 50,
       })
