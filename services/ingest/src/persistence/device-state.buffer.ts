@@ -1,6 +1,6 @@
 import type { AnyBulkWriteOperation, Db, Document } from 'mongodb';
 import type { TelemetryPoint } from '@dwg/contracts';
-import { COLLECTIONS } from '@dwg/persistence';
+import { COLLECTIONS, bulkWriteInCommands } from '@dwg/persistence';
 import type { Batch } from '../pipeline/batch';
 
 interface DeviceStateDoc extends Document {
@@ -12,9 +12,6 @@ interface Pending {
   last?: TelemetryPoint;
   status?: { at: Date; online: boolean };
 }
-
-/** FerretDB v1 stalls on update commands with a few hundred statements; smaller ones stay fast on both engines. */
-const STATEMENTS_PER_COMMAND = 50;
 
 /**
  * Delay before the next state flush. Under load the database is the bottleneck, and on FerretDB/SQLite each upsert
@@ -111,9 +108,7 @@ export class DeviceStateBuffer {
     });
     const col = this.db.collection<DeviceStateDoc>(COLLECTIONS.deviceState);
     try {
-      for (let i = 0; i < ops.length; i += STATEMENTS_PER_COMMAND) {
-        await col.bulkWrite(ops.slice(i, i + STATEMENTS_PER_COMMAND), { ordered: false });
-      }
+      await bulkWriteInCommands(col, ops);
     } catch (e) {
       // Put back what may not have been written; $max makes writing it twice harmless.
       for (const [id, p] of items) if (!this.pending.has(id)) this.pending.set(id, p);

@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { DEVICE_ID_PATTERN, DEVICE_KINDS, type DeviceKind } from '@dwg/contracts';
-import { COLLECTIONS } from '@dwg/persistence';
+import { COLLECTIONS, bulkWriteInCommands } from '@dwg/persistence';
 import { generateSecret, hashSecret, type SecretHash } from './secret';
 
 export interface DeviceDoc extends SecretHash {
@@ -67,8 +67,7 @@ export class DeviceRegistry {
         },
       };
     });
-    for (let i = 0; i < ops.length; i += 500)
-      await this.col.bulkWrite(ops.slice(i, i + 500), { ordered: false });
+    await bulkWriteInCommands(this.col, ops);
     await this.brokerAuth?.sync();
     return issued;
   }

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Db, Document } from 'mongodb';
 import type { DeviceAlarmState } from '../alarms/rules';
 import type { AlarmDoc } from '../tasks/events';
+import { bulkWriteInCommands } from '@dwg/persistence';
 import { WORKER_COLLECTIONS } from './collections';
 
-const CHUNK = 50;
 const isDuplicate = (e: unknown) => (e as { code?: number }).code === 11000;
 
 /**
@@ -69,13 +69,11 @@ export class AlarmRepository {
   }
 
   async saveStates(states: Map<string, DeviceAlarmState>): Promise<void> {
-    const items = [...states];
-    for (let i = 0; i < items.length; i += CHUNK)
-      await this.state.bulkWrite(
-        items.slice(i, i + CHUNK).map(([id, s]) => ({
-          replaceOne: { filter: { _id: id }, replacement: s as Document, upsert: true },
-        })),
-        { ordered: false },
-      );
+    await bulkWriteInCommands(
+      this.state,
+      [...states].map(([id, s]) => ({
+        replaceOne: { filter: { _id: id }, replacement: s as Document, upsert: true },
+      })),
+    );
   }
 }

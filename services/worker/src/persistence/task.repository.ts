@@ -3,6 +3,7 @@ import type { AnyBulkWriteOperation, Db, Document } from 'mongodb';
 import type { TaskStatus } from '@dwg/contracts';
 import type { GeneratedTask } from '../tasks/generation';
 import type { TaskState } from '../tasks/lifecycle';
+import { bulkWriteInCommands } from '@dwg/persistence';
 import { WORKER_COLLECTIONS } from './collections';
 import { fromTaskDoc, toTaskDoc, type TaskDoc } from './task.codec';
 
@@ -29,7 +30,7 @@ function hashOf(v: unknown): string {
   return createHash('sha1').update(JSON.stringify(v)).digest('base64url');
 }
 
-/** FerretDB stalls on update commands with hundreds of statements. */
+/** Tasks per hash read; their writes go in smaller commands (WRITE_STATEMENTS_PER_COMMAND). */
 const CHUNK = 50;
 
 export class TaskRepository {
@@ -83,7 +84,7 @@ export class TaskRepository {
           upsert: true,
         },
       }));
-      const res = await this.col.bulkWrite(ops, { ordered: false });
+      const res = await bulkWriteInCommands(this.col, ops);
       for (const idx of Object.keys(res.upsertedIds)) inserted.push(todo[Number(idx)].t.id);
       updated += res.modifiedCount;
     }
@@ -134,32 +135,28 @@ export class TaskRepository {
     }[],
     now = new Date(),
   ): Promise<number> {
-    let n = 0;
-    for (let i = 0; i < items.length; i += CHUNK) {
-      const res = await this.col.bulkWrite(
-        items.slice(i, i + CHUNK).map((s) => ({
-          updateOne: {
-            filter: { _id: s.id, rev: s.rev },
-            update: {
-              $set: {
-                status: s.state.status,
-                final: s.state.final,
-                completedAt: s.state.completedAt,
-                onTime: s.state.onTime,
-                metrics: s.state.metrics,
-                summary: s.summary,
-                fingerprint: s.fingerprint,
-                recheck: false,
-                ...(s.bump ? { rev: s.rev + 1, changedAt: now } : {}),
-              },
-            } as Document,
-          },
-        })),
-        { ordered: false },
-      );
-      n += res.modifiedCount;
-    }
-    return n;
+    const res = await bulkWriteInCommands(
+      this.col,
+      items.map((s): AnyBulkWriteOperation<StoredTask> => ({
+        updateOne: {
+          filter: { _id: s.id, rev: s.rev },
+          update: {
+            $set: {
+              status: s.state.status,
+              final: s.state.final,
+              completedAt: s.state.completedAt,
+              onTime: s.state.onTime,
+              metrics: s.state.metrics,
+              summary: s.summary,
+              fingerprint: s.fingerprint,
+              recheck: false,
+              ...(s.bump ? { rev: s.rev + 1, changedAt: now } : {}),
+            },
+          } as Document,
+        },
+      })),
+    );
+    return res.modifiedCount;
   }
 }
 
