@@ -11,6 +11,7 @@ import {
   type TaskChanged,
   type WorkOrderChanged,
 } from '@dwg/contracts';
+import { COLLECTIONS, kpiRollupsOf } from '@dwg/persistence';
 import { startService, testUrls, uniqueName, waitUntil, type RunningService } from '@dwg/testing';
 import { contentHash, frozenContent } from '../src/assessments/assessment.rules';
 import { ApiHarness, buildTenant, type TenantWorld } from './harness';
@@ -49,7 +50,12 @@ describe('KPIs and monthly assessment', () => {
 
   beforeAll(async () => {
     await h.setup('kpis');
-    worker = await startService('worker', { MONGO_URL: h.db.url, REDIS_PREFIX: prefix });
+    // The scripted month is a fixed past month: keep its days open whenever the test runs.
+    worker = await startService('worker', {
+      MONGO_URL: h.db.url,
+      REDIS_PREFIX: prefix,
+      WORKER_KPI_OPEN_DAYS: '0',
+    });
     queue = new Queue(QUEUES.domainEvents, {
       connection: { url: testUrls().REDIS_URL },
       prefix: `${prefix}:bull`,
@@ -74,6 +80,28 @@ describe('KPIs and monthly assessment', () => {
       },
     });
     Z2 = z2.id;
+    // August as a database kept it before the rollups were split by month: part of a key-day in the former
+    // single collection, the rest in the month's collection (written after the split). Before any query.
+    const aug = {
+      tenantId: 'op',
+      contractId: A.contractId,
+      zoneId: Z1,
+      serviceLine: 'sanitation',
+      day: '2026-08-10',
+    };
+    const augId = `${A.contractId}|${Z1}|sanitation|2026-08-10`;
+    await h.db.db.collection(COLLECTIONS.kpiRollups).insertOne({
+      _id: augId as never,
+      ...aug,
+      c: { postShifts: 2, postAttended: 1 },
+      updatedAt: new Date(),
+    });
+    await h.db.db.collection(kpiRollupsOf('2026-08-10')).insertOne({
+      _id: augId as never,
+      ...aug,
+      c: { postShifts: 1, postAttended: 1 },
+      updatedAt: new Date(),
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -739,6 +767,12 @@ describe('KPIs and monthly assessment', () => {
     // Field workers read KPIs but write no assessment.
     const fw = await h.login(A.users.field_worker.username, A.users.field_worker.password);
     await h.as(fw, 'POST', '/api/assessments', { contractId: c, month: '2026-09' }, 403);
+  });
+
+  it('adds up the rollups kept before the split by month and those written after', async () => {
+    const aug = await kpis(reviewerA, 'month=2026-08&granularity=total');
+    expect(aug.total.counters).toMatchObject({ postShifts: 3, postAttended: 2 });
+    expect(aug.total.rates.attendanceRate).toBe(0.6667);
   });
 
   it('answers bad KPI queries with a 400 that says what to fix', async () => {

@@ -29,6 +29,14 @@ export class WorkerConfig extends InfraConfig {
   @Max(64)
   WORKER_DOMAIN_EVENTS_CONCURRENCY = 8;
 
+  /**
+   * KPI service days stay open this many days (0: forever). Changes of a day before are refused, so the nightly
+   * housekeeping can delete the rollup steps of entities on closed days (docs/kpis.md).
+   */
+  @IsInt()
+  @Min(0)
+  WORKER_KPI_OPEN_DAYS = 100;
+
   /** How long compiled tasks of an hour are reused before the tasks collection is read again. */
   @IsInt()
   @Min(0)

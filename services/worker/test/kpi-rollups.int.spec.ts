@@ -1,4 +1,4 @@
-import { COLLECTIONS } from '@dwg/persistence';
+import { COLLECTIONS, kpiRollupsOf } from '@dwg/persistence';
 import type { TaskChanged } from '@dwg/contracts';
 import { createTestDb, type TestDb } from '@dwg/testing';
 import {
@@ -42,7 +42,7 @@ describe('KPI rollups: idempotent $inc without transactions', () => {
     changedAt: `${day}T14:00:00+08:00`,
   });
   const rollup = (day = '2026-10-05') =>
-    db.db.collection<RollupDoc>(COLLECTIONS.kpiRollups).findOne({ _id: `c1|z1|sanitation|${day}` });
+    db.db.collection<RollupDoc>(kpiRollupsOf(day)).findOne({ _id: `c1|z1|sanitation|${day}` });
 
   it('applies each rev once, whatever the order and however often it is delivered', async () => {
     expect(await rollups.apply(changeFromTask(post('t1', 2, false)))).toBe('applied');
@@ -97,7 +97,7 @@ describe('KPI rollups: idempotent $inc without transactions', () => {
     const ch = changeFromTask(post('t3', 1, true, '2026-10-06'));
     await claimStep(ch, aMinuteAgo());
     // …and the rollup $inc already done (it sets applied.<entity> in the same update), not the contribution.
-    await db.db.collection<RollupDoc>(COLLECTIONS.kpiRollups).insertOne({
+    await db.db.collection<RollupDoc>(kpiRollupsOf('2026-10-06')).insertOne({
       _id: 'c1|z1|sanitation|2026-10-06',
       tenantId: 'op',
       contractId: 'c1',
@@ -173,6 +173,83 @@ describe('KPI rollups: idempotent $inc without transactions', () => {
     const ids = Array.from({ length: 24 }, (_, i) => `m${i}`);
     await Promise.all(ids.map((id) => rollups.apply(changeFromTask(post(id, 1, true, '2026-10-12')))));
     expect((await rollup('2026-10-12'))?.c).toMatchObject({ postShifts: 24, postAttended: 24 });
+  });
+
+  it('keeps each month in its own rollup collection, and moves an entity across months', async () => {
+    await rollups.apply(changeFromTask(post('t8', 1, true, '2026-09-30')));
+    await rollups.apply(changeFromTask(post('t9', 1, true, '2026-11-01')));
+    expect((await rollup('2026-09-30'))?.c.postShifts).toBe(1);
+    expect((await rollup('2026-11-01'))?.c.postShifts).toBe(1);
+    expect(await db.db.collection(kpiRollupsOf('2026-10-01')).countDocuments({ day: '2026-09-30' })).toBe(0);
+    await rollups.apply(changeFromTask(post('t8', 2, true, '2026-10-13')));
+    expect((await rollup('2026-09-30'))?.c.postShifts).toBe(0);
+    expect((await rollup('2026-10-13'))?.c.postShifts).toBe(1);
+  });
+
+  it('does not count twice a step cut short before the split, whose $inc went to the former collection', async () => {
+    const ch = changeFromTask(post('t10', 1, true, '2026-10-14'));
+    await claimStep(ch, aMinuteAgo());
+    await db.db.collection<RollupDoc>(COLLECTIONS.kpiRollups).insertOne({
+      _id: 'c1|z1|sanitation|2026-10-14',
+      tenantId: 'op',
+      contractId: 'c1',
+      zoneId: 'z1',
+      serviceLine: 'sanitation',
+      day: '2026-10-14',
+      c: { postShifts: 1, postAttended: 1 },
+      applied: { 'task:t10': 1 },
+      updatedAt: new Date(),
+    });
+    expect(await rollups.apply(ch)).toBe('stale');
+    expect(await rollup('2026-10-14')).toBeNull();
+    // The next rev writes its difference to the month's collection; a reader adds both up.
+    expect(await rollups.apply(changeFromTask(post('t10', 2, false, '2026-10-14')))).toBe('applied');
+    expect((await rollup('2026-10-14'))?.c).toMatchObject({ postAttended: -1 });
+  });
+
+  it('refuses changes of closed days and compacts steps and contributions without changing any count', async () => {
+    const own = await createTestDb('kpicompact');
+    try {
+      let clock = new Date('2026-10-20T00:00:00Z');
+      const r = new KpiRollups(own.db, () => clock, 100);
+      const apply = (id: string, rev: number, attended: boolean, day: string) =>
+        r.apply(changeFromTask(post(id, rev, attended, day)));
+      await apply('a', 1, false, '2026-10-05');
+      await apply('a', 2, true, '2026-10-05');
+      await apply('b', 1, true, '2026-10-05');
+      await apply('b', 2, true, '2026-10-30'); // moves to another day
+      await apply('c', 1, true, '2026-12-01');
+      const rollupOf = (day: string) =>
+        own.db.collection<RollupDoc>(kpiRollupsOf(day)).findOne({ _id: `c1|z1|sanitation|${day}` });
+      const ids = async (name: string) =>
+        (
+          await own.db
+            .collection(name)
+            .find({}, { projection: { _id: 1 } })
+            .toArray()
+        )
+          .map((d) => d._id)
+          .sort();
+
+      // 100 days later 5 Oct is closed (days before 12 Oct), 30 Oct and 1 Dec are open.
+      clock = new Date('2027-01-20T00:00:00Z');
+      expect(await r.compact()).toEqual({ closedBefore: '2026-10-12', steps: 2, contributions: 3 });
+      expect(await ids(COLLECTIONS.kpiContributions)).toEqual(['task:a|2', 'task:b|2', 'task:c|1']);
+      expect(await ids(COLLECTIONS.kpiSteps)).toEqual(['task:b@0', 'task:b@1', 'task:c@0']);
+
+      expect(await apply('a', 3, false, '2026-10-05')).toBe('closed');
+      expect((await rollupOf('2026-10-05'))?.c).toMatchObject({ postShifts: 1, postAttended: 1 });
+      // The open entity's chain is whole: a new rev applies its difference, in this process or a fresh one.
+      expect(await apply('b', 3, false, '2026-10-30')).toBe('applied');
+      const fresh = new KpiRollups(own.db, () => clock, 100);
+      expect(await fresh.apply(changeFromTask(post('b', 4, true, '2026-10-30')))).toBe('applied');
+      expect(await fresh.apply(changeFromTask(post('b', 3, false, '2026-10-30')))).toBe('stale');
+      expect((await rollupOf('2026-10-30'))?.c).toMatchObject({ postShifts: 1, postAttended: 1 });
+      expect(await r.compact()).toMatchObject({ steps: 0, contributions: 2 }); // b|2 and b|3
+      expect(await ids(COLLECTIONS.kpiContributions)).toEqual(['task:a|2', 'task:b|4', 'task:c|1']);
+    } finally {
+      await own.drop();
+    }
   });
 
   it('records the applied rev of an entity whose id holds dots under an escaped field name', async () => {

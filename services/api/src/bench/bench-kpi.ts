@@ -18,7 +18,7 @@ import {
   type TaskChanged,
 } from '@dwg/contracts';
 import { down, profile, serviceEnv, up, urls } from '@dwg/local-stack';
-import { COLLECTIONS, connectMongo, ensureIndexes } from '@dwg/persistence';
+import { COLLECTIONS, connectMongo, ensureIndexes, kpiRollupsOf } from '@dwg/persistence';
 import { startService } from '@dwg/testing';
 import { aggregate } from '../kpis/kpi-periods';
 import { KpiReader } from '../kpis/kpi.reader';
@@ -48,7 +48,12 @@ async function main() {
   const prefix = `bench-kpi-${Date.now()}`;
   const worker = await startService(
     'worker',
-    { ...serviceEnv(p), REDIS_PREFIX: prefix, WORKER_HTTP_PORT: String(p.ports.workerHttp) },
+    {
+      ...serviceEnv(p),
+      REDIS_PREFIX: prefix,
+      WORKER_HTTP_PORT: String(p.ports.workerHttp),
+      WORKER_KPI_OPEN_DAYS: '0', // the bench's month is fixed: keep it open
+    },
     'bench',
   );
   const queue = new Queue(QUEUES.domainEvents, {
@@ -122,7 +127,9 @@ async function main() {
       if (Object.values(c).every((n) => n === 0)) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    const rollupDocs = await db.collection(COLLECTIONS.kpiRollups).countDocuments({ contractId: CONTRACT });
+    const rollupDocs = await db
+      .collection(kpiRollupsOf(`${MONTH}-01`))
+      .countDocuments({ contractId: CONTRACT });
     log(
       `bench: ${events} domain events rolled up by the worker into ${rollupDocs} rollup documents in ${Date.now() - t0} ms`,
     );

@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import { addVectors, type KpiVector, type ServiceLine } from '@dwg/contracts';
-import { COLLECTIONS } from '@dwg/persistence';
+import { COLLECTIONS, kpiRollupsBetween } from '@dwg/persistence';
 import type { RollupRow } from './kpi-periods';
 
 export interface KpiFilter {
@@ -13,10 +13,30 @@ export interface KpiFilter {
 
 /**
  * The only code that reads the KPI rollups. It reads the rollup documents of one contract's days (index
- * contract_day), never telemetry: a month is at most 31 × zones × lines small documents.
+ * contract_day) from the month collections of the range (`kpi_rollups_YYYYMM`), never telemetry: a month is at
+ * most 31 × zones × lines small documents. It also reads `kpi_rollups`, where a database written before the split
+ * keeps its older counters: a key found in both adds up (counters are sums of deltas).
  */
+/** How long the reader trusts what it found out about `kpi_rollups` (written only by a worker from before the split). */
+const LEGACY_CHECK_MS = 60_000;
+
 export class KpiReader {
+  private legacy: { at: number; used: Promise<boolean> } | null = null;
+
   constructor(private readonly db: Db) {}
+
+  /** Whether the former single rollup collection holds anything: a query skips it when it does not. */
+  private legacyUsed(): Promise<boolean> {
+    if (!this.legacy || Date.now() - this.legacy.at > LEGACY_CHECK_MS) {
+      const used = this.db
+        .collection(COLLECTIONS.kpiRollups)
+        .findOne({}, { projection: { _id: 1 } })
+        .then((d) => d !== null);
+      used.catch(() => (this.legacy = null));
+      this.legacy = { at: Date.now(), used };
+    }
+    return this.legacy.used;
+  }
 
   private match(f: KpiFilter): Record<string, unknown> {
     return {
@@ -28,11 +48,19 @@ export class KpiReader {
   }
 
   async rows(f: KpiFilter): Promise<RollupRow[]> {
-    const docs = await this.db
-      .collection(COLLECTIONS.kpiRollups)
-      // One batch: a month is a few hundred documents, and each getMore is another round trip.
-      .find(this.match(f), { projection: { zoneId: 1, serviceLine: 1, day: 1, c: 1 }, batchSize: 5000 })
-      .toArray();
+    const names = kpiRollupsBetween(f.from, f.to);
+    if (await this.legacyUsed()) names.push(COLLECTIONS.kpiRollups);
+    const docs = (
+      await Promise.all(
+        names.map((name) =>
+          this.db
+            .collection(name)
+            // One batch: a month is a few hundred documents, and each getMore is another round trip.
+            .find(this.match(f), { projection: { zoneId: 1, serviceLine: 1, day: 1, c: 1 }, batchSize: 5000 })
+            .toArray(),
+        ),
+      )
+    ).flat();
     return docs.map((d) => ({
       zoneId: (d.zoneId as string | null) ?? null,
       serviceLine: d.serviceLine as string,

@@ -40,6 +40,31 @@ export const COLLECTIONS = {
   assessmentRules: 'assessment_rules',
 } as const;
 
+/**
+ * KPI rollups are split by the month of their service day, `kpi_rollups_YYYYMM`: on FerretDB every update scans
+ * its collection, so the `$inc` of a day's rollup costs what that month holds, not the whole history
+ * (docs/kpis.md). `kpi_rollups` itself only holds what a database wrote before the split (read, never written).
+ */
+export function kpiRollupsOf(day: string): string {
+  return `${COLLECTIONS.kpiRollups}_${day.slice(0, 4)}${day.slice(5, 7)}`;
+}
+
+/** The month collections of rollups that a range of service days (YYYY-MM-DD, inclusive) touches. */
+export function kpiRollupsBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  let y = Number(from.slice(0, 4));
+  let m = Number(from.slice(5, 7));
+  const last = Number(to.slice(0, 4)) * 12 + Number(to.slice(5, 7));
+  while (y * 12 + m <= last) {
+    out.push(kpiRollupsOf(`${y}-${String(m).padStart(2, '0')}`));
+    if (++m > 12) {
+      m = 1;
+      y++;
+    }
+  }
+  return out;
+}
+
 /** GridFS bucket of work-order photos. */
 export const WORK_ORDER_PHOTO_BUCKET = 'wo_photos';
 

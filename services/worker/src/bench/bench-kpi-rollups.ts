@@ -4,17 +4,20 @@
  * Rollup events applied per second on the bench profile's FerretDB, in one process and one run:
  * - baseline: the first B events through the former writer (conditional filters; legacy-kpi-rollups.ts), one at a
  *   time as the worker ran it (domain-events concurrency 1);
- * - the same B events, then the rest of the T × R, through KpiRollups (inserts and one rollup $inc), C at a time as the worker runs
- *   them (WORKER_DOMAIN_EVENTS_CONCURRENCY).
+ * - unsplit: all T × R events through KpiRollups, C at a time as the worker runs them
+ *   (WORKER_DOMAIN_EVENTS_CONCURRENCY), with the earlier months in the collection being written, as the rollups
+ *   were kept before the split by month;
+ * - current: the same through KpiRollups with the earlier months in their own month's collection.
  * Events: T tasks of one contract-month (zones × lines × days), each changing R times (a status/summary change per
  * rev), published rev by rev across all tasks as a busy day would. Each writer gets its own database, preloaded
  * with P contributions and P/10 rollups of another contract (earlier months: FerretDB's cost grows with them).
- * Prints its figures and, last, one JSON line {"baseline_per_s","new_same_per_s","new_all_per_s","speedup"}.
+ * Prints its figures and, last, one JSON line {"baseline_per_s","new_same_per_s","new_all_per_s","speedup",
+ * "unsplit_all_per_s","split_gain"} (the _same figures: the first B events; _all: the rest).
  */
 import { randomBytes } from 'node:crypto';
 import { SERVICE_LINES, type TaskChanged } from '@dwg/contracts';
 import { down, up } from '@dwg/local-stack';
-import { connectMongo, ensureIndexes } from '@dwg/persistence';
+import { COLLECTIONS, connectMongo, ensureIndexes, kpiRollupsOf } from '@dwg/persistence';
 import { changeFromTask, KPI_INDEXES, KpiRollups, type KpiChange } from '../kpi/kpi-rollups';
 import { LegacyKpiRollups } from './legacy-kpi-rollups';
 
@@ -81,10 +84,18 @@ async function main() {
     connectMongo(env.MONGO_URL.replace(/\/[^/]+$/, `/bench_kpiroll_${name}_${tag}`), 'bench-kpi-rollups');
   const legacy = await connect('legacy');
   const fresh = await connect('new');
+  const single = await connect('single');
   try {
     await ensureIndexes(legacy.db, KPI_INDEXES);
     await ensureIndexes(fresh.db, KPI_INDEXES);
-    for (const { db } of [legacy, fresh]) {
+    await ensureIndexes(single.db, KPI_INDEXES);
+    // The former writer kept every month in `kpi_rollups`; the current one keeps each month in its own. `single`:
+    // the current writer with the earlier months in the collection it writes, as before the split by month.
+    for (const [{ db }, rollupCollection] of [
+      [legacy, COLLECTIONS.kpiRollups],
+      [fresh, kpiRollupsOf('2026-09-01')],
+      [single, kpiRollupsOf('2026-10-01')],
+    ] as const) {
       for (let i = 0; i < PRELOAD; i += 1000) {
         const n = Math.min(1000, PRELOAD - i);
         const key = (k: number) => ({
@@ -109,7 +120,7 @@ async function main() {
             pending: null,
           })) as never[],
         );
-        await db.collection('kpi_rollups').insertMany(
+        await db.collection(rollupCollection).insertMany(
           Array.from({ length: Math.ceil(n / 10) }, (_, j) => ({
             _id: `old-contract|z${i + j}|sanitation|2026-09-01`,
             ...key(i + j),
@@ -129,6 +140,12 @@ async function main() {
     const old = new LegacyKpiRollups(legacy.db);
     const baseline = await run((c) => old.apply(c), same, 1);
     log(`baseline (conditional filters, 1 at a time): ${baseline.toFixed(1)} events/s`);
+    const unsplit = new KpiRollups(single.db);
+    const singleSame = await run((c) => unsplit.apply(c), same, CONCURRENCY);
+    const singleAll = await run((c) => unsplit.apply(c), all.slice(BASELINE), CONCURRENCY);
+    log(
+      `history in the month's collection (before the split): ${singleSame.toFixed(1)} then ${singleAll.toFixed(1)} events/s`,
+    );
     const rollups = new KpiRollups(fresh.db);
     const newSame = await run((c) => rollups.apply(c), same, CONCURRENCY);
     log(
@@ -138,13 +155,15 @@ async function main() {
     log(`insert-only path, the remaining ${all.length - BASELINE} events: ${newAll.toFixed(1)} events/s`);
     const r = (x: number) => Math.round(x * 10) / 10;
     process.stdout.write(
-      `${JSON.stringify({ baseline_per_s: r(baseline), new_same_per_s: r(newSame), new_all_per_s: r(newAll), speedup: r(newSame / baseline) })}\n`,
+      `${JSON.stringify({ baseline_per_s: r(baseline), new_same_per_s: r(newSame), new_all_per_s: r(newAll), speedup: r(newSame / baseline), unsplit_all_per_s: r(singleAll), split_gain: Math.round((newAll / singleAll) * 100) / 100 })}\n`,
     );
     await legacy.db.dropDatabase();
     await fresh.db.dropDatabase();
+    await single.db.dropDatabase();
   } finally {
     await legacy.client.close();
     await fresh.client.close();
+    await single.client.close();
     await down('bench');
   }
 }

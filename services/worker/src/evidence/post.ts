@@ -62,6 +62,8 @@ export interface PostSummary {
   elapsedMs: number;
   onPostRate: number;
   offPost: OffPostEpisode[];
+  /** The badge sent a record during the shift, inside the zone or not (management coverage counts it). */
+  seen: boolean;
   done: boolean;
 }
 
@@ -119,6 +121,7 @@ export function summarizePost(c: CompiledPost, doc: EvidenceDoc | undefined, asO
     elapsedMs,
     onPostRate: elapsedMs > 0 ? Math.round((onPostMs / elapsedMs) * 10000) / 10000 : 0,
     offPost,
+    seen: slots.length > 0,
     done: asOf >= c.end,
   };
 }

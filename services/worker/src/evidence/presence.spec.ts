@@ -91,6 +91,15 @@ describe('worker attendance and on-post time', () => {
     expect(elsewhere.summary.attendance).toBe('absent');
     expect(run<PostSummary>(post, [[]], START + 5 * MIN).summary.attendance).toBe('pending');
   });
+
+  it('counts a badge as seen when it reported during the shift, even only outside the zone', () => {
+    const outside = run<PostSummary>(post, [stay(outOfZone, START + 30 * MIN, 10 * MIN, 30_000)]);
+    expect(outside.summary).toMatchObject({ attendance: 'absent', offPost: [], onPostMs: 0, seen: true });
+    expect(run<PostSummary>(post, [[]]).summary.seen).toBe(false);
+    // Before the shift only (an early clock-in away from the post): not seen during the shift.
+    const early = run<PostSummary>(post, [stay(outOfZone, START - 30 * MIN, 10 * MIN, 30_000)]);
+    expect(early.summary.seen).toBe(false);
+  });
 });
 
 describe('checkpoint and collection-point visits', () => {

@@ -9,7 +9,7 @@ describe('job handler check at start-up', () => {
       assertHandlers(CONSUMED_JOBS, [
         { queue: 'telemetry', handlers: { 'batch-stored': ok } },
         { queue: 'evidence', handlers: { summarize: ok } },
-        { queue: 'tasks', handlers: { generate: ok, lifecycle: ok } },
+        { queue: 'tasks', handlers: { generate: ok, lifecycle: ok, 'kpi-compact': ok } },
         { queue: 'alarms', handlers: { sweep: ok } },
         {
           queue: 'domain-events',
@@ -23,7 +23,7 @@ describe('job handler check at start-up', () => {
   it('refuses, naming the queue and job, when a handler or a processor is missing', () => {
     expect(() => assertHandlers(CONSUMED_JOBS, [{ queue: 'telemetry', handlers: {} }])).toThrow(
       new MissingHandlerError(
-        'no handler for job telemetry/batch-stored, evidence/summarize, tasks/generate, tasks/lifecycle, alarms/sweep, domain-events/task-changed, domain-events/alarm-changed, domain-events/work-order-changed, work-order-timers/card: refusing to start',
+        'no handler for job telemetry/batch-stored, evidence/summarize, tasks/generate, tasks/lifecycle, tasks/kpi-compact, alarms/sweep, domain-events/task-changed, domain-events/alarm-changed, domain-events/work-order-changed, work-order-timers/card: refusing to start',
       ),
     );
   });

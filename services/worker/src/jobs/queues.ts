@@ -25,6 +25,8 @@ export const WORKER_JOBS = {
     generate: 'generate',
     /** Move tasks through pending → in_progress → completed/partial/missed and publish TaskChanged. */
     lifecycle: 'lifecycle',
+    /** Delete superseded KPI contributions and the rollup steps of closed days (enqueued nightly). */
+    kpiCompact: 'kpi-compact',
   },
   alarms: {
     /** Periodic alarm checks that no record triggers (device offline). */

@@ -50,6 +50,12 @@ export class TasksCron implements OnApplicationBootstrap {
     await this.add(this.alarms, WORKER_JOBS.alarms.sweep, data, `sweep-${asOf}`);
   }
 
+  /** Nightly, when little else runs: KPI housekeeping (its job id is the day, so it runs once a day). */
+  @Cron('0 40 3 * * *', { name: 'kpi-compact' })
+  async enqueueKpiCompact(): Promise<void> {
+    await this.add(this.tasks, WORKER_JOBS.tasks.kpiCompact, {}, `kpi-compact-${serviceDay(Date.now())}`);
+  }
+
   private async add(queue: Queue, name: string, data: object, jobId: string): Promise<void> {
     try {
       await queue.add(name, data, { ...OPTS, jobId });

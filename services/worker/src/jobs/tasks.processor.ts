@@ -1,11 +1,12 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import type { Job } from 'bullmq';
+import { KpiRollupSubscriber } from '../kpi/kpi-rollup.subscriber';
 import { TasksCore } from '../tasks.core';
 import { dispatch, type HandlesJobs, type JobHandler } from './handlers';
 import { WORKER_JOBS, WORKER_QUEUES, type GenerateTasksJob, type LifecycleJob } from './queues';
 
-/** Task generation and lifecycle jobs (enqueued by TasksCron). */
+/** Task generation and lifecycle jobs, and the KPI housekeeping (enqueued by TasksCron). */
 @Processor(WORKER_QUEUES.tasks, { autorun: false })
 export class TasksProcessor extends WorkerHost implements HandlesJobs {
   readonly queue = WORKER_QUEUES.tasks;
@@ -13,9 +14,13 @@ export class TasksProcessor extends WorkerHost implements HandlesJobs {
     [WORKER_JOBS.tasks.generate]: (job: Job<GenerateTasksJob>) => this.core.generator.run(job.data.day),
     [WORKER_JOBS.tasks.lifecycle]: (job: Job<LifecycleJob>) =>
       this.core.lifecycle.run(job.data.asOf ?? Date.now()),
+    [WORKER_JOBS.tasks.kpiCompact]: () => this.kpi.rollups.compact(),
   };
 
-  constructor(@Inject(TasksCore) private readonly core: TasksCore) {
+  constructor(
+    @Inject(TasksCore) private readonly core: TasksCore,
+    @Inject(KpiRollupSubscriber) private readonly kpi: KpiRollupSubscriber,
+  ) {
     super();
   }
 

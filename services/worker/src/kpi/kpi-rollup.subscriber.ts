@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Db } from 'mongodb';
 import { ensureIndexes } from '@dwg/persistence';
+import { WorkerConfig } from '../config';
 import { DomainEventBus } from '../events/domain-event-bus';
 import { MONGO } from '../tokens';
 import { changeFromAlarm, changeFromTask, changeFromWorkOrder, KPI_INDEXES, KpiRollups } from './kpi-rollups';
@@ -13,8 +14,9 @@ export class KpiRollupSubscriber implements OnModuleInit {
   constructor(
     @Inject(DomainEventBus) private readonly bus: DomainEventBus,
     @Inject(MONGO) private readonly mongo: { db: Db },
+    @Inject(WorkerConfig) config: WorkerConfig,
   ) {
-    this.rollups = new KpiRollups(mongo.db);
+    this.rollups = new KpiRollups(mongo.db, undefined, config.WORKER_KPI_OPEN_DAYS || null);
   }
 
   async onModuleInit(): Promise<void> {

@@ -12,7 +12,7 @@ import {
   type TaskChanged,
   type WorkOrderChanged,
 } from '@dwg/contracts';
-import { COLLECTIONS, INDEXES } from '@dwg/persistence';
+import { COLLECTIONS, ensureIndexes, INDEXES, kpiRollupsOf } from '@dwg/persistence';
 
 /** One entity's change as the rollups see it: where it counts, what it adds, and what evidence it points to. */
 export interface KpiChange {
@@ -174,7 +174,6 @@ export const appliedField = (entity: string) =>
   `applied.${entity.replace(/[%.$]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
 
 export const KPI_INDEXES: Record<string, IndexDescription[]> = {
-  [COLLECTIONS.kpiRollups]: INDEXES[COLLECTIONS.kpiRollups],
   [COLLECTIONS.kpiContributions]: INDEXES[COLLECTIONS.kpiContributions],
   [COLLECTIONS.kpiHistory]: INDEXES[COLLECTIONS.kpiHistory],
 };
@@ -192,6 +191,20 @@ function serialize<T>(locks: Map<string, Promise<unknown>>, key: string, fn: () 
 
 /** How long a step may stay unfinished before another delivery presumes its writer dead and finishes it. */
 export const STEP_GRACE_MS = 30_000;
+
+/** Documents per deleteMany of the housekeeping (FerretDB scans the collection once per statement). */
+const DELETE_CHUNK = 500;
+
+/** The service day (Asia/Shanghai) `days` before `at`: days before it are closed. */
+export function closedBefore(at: Date, days: number): string {
+  return new Date(at.getTime() + 8 * 3_600_000 - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+export interface CompactOutcome {
+  closedBefore: string | null;
+  steps: number;
+  contributions: number;
+}
 
 /** Entities whose last step this process finished, so the next event starts its walk there (bounded). */
 const HEAD_CACHE = 50_000;
@@ -219,7 +232,8 @@ const HEAD_CACHE = 50_000;
  */
 export class KpiRollups {
   readonly contributions: Collection<ContributionDoc>;
-  readonly rollups: Collection<RollupDoc>;
+  /** Rollups a database wrote before they were split by month: read by a repair, never written. */
+  readonly legacyRollups: Collection<RollupDoc>;
   readonly history: Collection<HistoryDoc>;
   readonly steps: Collection<StepDoc>;
   private readonly entityLocks = new Map<string, Promise<unknown>>();
@@ -227,20 +241,91 @@ export class KpiRollups {
   private readonly rollupLocks = new Map<string, Promise<unknown>>();
   /** Per entity, the last step this process saw done: the walk starts there. */
   private readonly heads = new Map<string, StepDoc>();
+  /** Month collections of rollups whose index this process has ensured. */
+  private readonly months = new Map<string, Promise<Collection<RollupDoc>>>();
 
+  /**
+   * @param openDays service days stay open this long (null: forever). A change of an entity on a closed day is
+   * refused, and a closed day is never written, so the steps of entities that live on closed days only can go.
+   */
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly now: () => Date = () => new Date(),
+    private readonly openDays: number | null = null,
   ) {
     this.contributions = db.collection<ContributionDoc>(COLLECTIONS.kpiContributions);
-    this.rollups = db.collection<RollupDoc>(COLLECTIONS.kpiRollups);
+    this.legacyRollups = db.collection<RollupDoc>(COLLECTIONS.kpiRollups);
     this.history = db.collection<HistoryDoc>(COLLECTIONS.kpiHistory);
     this.steps = db.collection<StepDoc>(COLLECTIONS.kpiSteps);
   }
 
-  apply(ch: KpiChange): Promise<'applied' | 'stale'> {
+  /** The rollups of a service day's month (`kpi_rollups_YYYYMM`), its index ensured on first use. */
+  rollupsOf(day: string): Promise<Collection<RollupDoc>> {
+    const name = kpiRollupsOf(day);
+    let col = this.months.get(name);
+    if (!col) {
+      col = ensureIndexes(this.db, { [name]: INDEXES[COLLECTIONS.kpiRollups] }).then(() =>
+        this.db.collection<RollupDoc>(name),
+      );
+      col.catch(() => this.months.delete(name));
+      this.months.set(name, col);
+    }
+    return col;
+  }
+
+  apply(ch: KpiChange): Promise<'applied' | 'stale' | 'closed'> {
+    if (this.isClosed(ch.key.day)) return Promise.resolve('closed');
     const entity = `${ch.kind}:${ch.entityId}`;
     return serialize(this.entityLocks, entity, () => this.applyLocked(entity, ch));
+  }
+
+  private closedBefore(): string | null {
+    return this.openDays === null ? null : closedBefore(this.now(), this.openDays);
+  }
+
+  private isClosed(day: string): boolean {
+    const closed = this.closedBefore();
+    return closed !== null && day < closed;
+  }
+
+  /**
+   * Housekeeping (a daily job), two scans and a few deleteMany by `_id` or entity:
+   * - contributions superseded by a later done rev of their entity (the reader keeps each entity's highest rev,
+   *   so they change no answer), then the `gone` markers up to that rev (they only hid those);
+   * - the steps of entities whose every step is on a closed day: no change of theirs is applied any more (refused
+   *   by day), so their chain is never walked again.
+   */
+  async compact(): Promise<CompactOutcome> {
+    const closed = this.closedBefore();
+    const docs = await this.contributions
+      .find({}, { projection: { kind: 1, entityId: 1, rev: 1, gone: 1 } })
+      .toArray();
+    const done = new Map<string, number>();
+    for (const d of docs)
+      if (!d.gone)
+        done.set(`${d.kind}:${d.entityId}`, Math.max(done.get(`${d.kind}:${d.entityId}`) ?? 0, d.rev));
+    const head = (d: ContributionDoc) => done.get(`${d.kind}:${d.entityId}`) ?? 0;
+    const superseded = docs.filter((d) => !d.gone && d.rev < head(d)).map((d) => d._id);
+    const markers = docs.filter((d) => d.gone && d.rev <= head(d)).map((d) => d._id);
+    let contributions = 0;
+    for (const ids of [superseded, markers])
+      for (let i = 0; i < ids.length; i += DELETE_CHUNK)
+        contributions += (
+          await this.contributions.deleteMany({ _id: { $in: ids.slice(i, i + DELETE_CHUNK) } })
+        ).deletedCount;
+    let steps = 0;
+    if (closed !== null) {
+      const latest = new Map<string, string>();
+      for (const s of await this.steps.find({}, { projection: { entity: 1, 'doc.day': 1 } }).toArray()) {
+        const had = latest.get(s.entity);
+        if (!had || s.doc.day > had) latest.set(s.entity, s.doc.day);
+      }
+      const gone = [...latest].filter(([, day]) => day < closed).map(([entity]) => entity);
+      for (let i = 0; i < gone.length; i += DELETE_CHUNK)
+        steps += (await this.steps.deleteMany({ entity: { $in: gone.slice(i, i + DELETE_CHUNK) } }))
+          .deletedCount;
+    }
+    return { closedBefore: closed, steps, contributions };
   }
 
   /** The entity's current contribution by `_id` alone: the highest stored rev (null: none). */
@@ -268,7 +353,7 @@ export class KpiRollups {
     this.heads.set(step.entity, step);
   }
 
-  private async applyLocked(entity: string, ch: KpiChange): Promise<'applied' | 'stale'> {
+  private async applyLocked(entity: string, ch: KpiChange): Promise<'applied' | 'stale' | 'closed'> {
     for (let attempt = 0; attempt < 20; attempt++) {
       // First try without reading: from the head this process last finished (or 0 for an entity it never saw).
       // The claim's unique `_id` checks the guess: a duplicate means the chain goes on, so walk it then.
@@ -283,7 +368,8 @@ export class KpiRollups {
       }
       const base = last?.to ?? 0;
       if (ch.rev <= base) return 'stale';
-      const cur = last?.doc ?? null;
+      // A closed day is never written: an entity leaving one keeps its share there and counts anew where it goes.
+      const cur = last?.doc && !this.isClosed(last.doc.day) ? last.doc : null;
       const deltas = planDeltas(cur ? { key: cur.key, vec: cur.vec } : null, { key: ch.key, vec: ch.vec });
       const step: StepDoc = {
         _id: `${entity}@${base}`,
@@ -335,9 +421,14 @@ export class KpiRollups {
         appliedAt: step.appliedAt,
         d: delta,
       });
+      const rollups = await this.rollupsOf(key.day);
       if (repair) {
-        const r = await this.rollups.findOne({ _id: rk });
-        if ((r?.applied?.[field.slice('applied.'.length)] ?? 0) >= step.to) continue;
+        const entry = field.slice('applied.'.length);
+        const r = await rollups.findOne({ _id: rk });
+        if ((r?.applied?.[entry] ?? 0) >= step.to) continue;
+        // A step cut short before the split may have done its $inc in the former single collection.
+        if (!r && ((await this.legacyRollups.findOne({ _id: rk }))?.applied?.[entry] ?? 0) >= step.to)
+          continue;
       }
       const inc = Object.fromEntries(Object.entries(delta).map(([k, n]) => [`c.${k}`, n]));
       const update = {
@@ -351,9 +442,7 @@ export class KpiRollups {
           day: key.day,
         },
       };
-      await serialize(this.rollupLocks, rk, () =>
-        this.rollups.updateOne({ _id: rk }, update, { upsert: true }),
-      );
+      await serialize(this.rollupLocks, rk, () => rollups.updateOne({ _id: rk }, update, { upsert: true }));
     }
     const { doc, prev } = step;
     if (prev && (prev.contractId !== doc.contractId || prev.day !== doc.day))

@@ -58,6 +58,7 @@ describe('task lifecycle', () => {
       elapsedMs: 8 * H,
       onPostRate: 0.875,
       offPost: Array.from({ length: offPost }, () => ({ from: 0, to: 1, ms: 1 })),
+      seen: attendance !== 'absent',
       done: true,
     });
     expect(taskState(task, post('on_time'), true, 2 * H).status).toBe('in_progress');
@@ -72,7 +73,11 @@ describe('task lifecycle', () => {
     });
     expect(taskState(task, post('on_time', 1), true, 8 * H).status).toBe('partial');
     expect(taskState(task, post('late'), true, 8 * H).status).toBe('partial');
-    expect(taskState(task, post('absent'), false, 8 * H).status).toBe('missed');
+    const absent = taskState(task, post('absent'), false, 8 * H);
+    expect(absent).toMatchObject({ status: 'missed', metrics: { attended: false, reported: false } });
+    // Its badge reported during the shift, outside the zone only: absent from the post, but managed.
+    const elsewhere = taskState(task, { ...post('absent'), seen: true }, true, 8 * H);
+    expect(elsewhere).toMatchObject({ status: 'missed', metrics: { attended: false, reported: true } });
   });
 
   it('marks a vehicle online when it reported during the shift', () => {

@@ -37,7 +37,8 @@ export function metricsOf(t: LifecycleTask, s: EvidenceSummary): TaskChanged['me
         shiftMin: round((t.windowEnd - t.windowStart) / MIN),
         onPostMin: round(s.onPostMs / MIN, 0.1),
         offPostEpisodes: s.offPost.length,
-        reported: s.arrivedAt !== null || s.onPostMs > 0 || s.offPost.length > 0,
+        // Reported during the shift, wherever it was: a badge seen only outside the zone, briefly, still counts.
+        reported: s.arrivedAt !== null || s.seen,
       };
     case 'online': {
       const shiftMin = (t.windowEnd - t.windowStart) / MIN;
