@@ -46,6 +46,11 @@ async function kpiHistoryRolledUp(token: string, contractId: string): Promise<vo
 async function someWorkOrders(contractId: string): Promise<void> {
   const worker = await apiToken('yc.worker');
   const manager = await apiToken('yc.manager');
+  // A reused stack has them already.
+  if (
+    (await apiGet<unknown[]>(manager, '/api/work-orders', { filter: { contractId }, range: [0, 0] })).length
+  )
+    return;
   const grids = await apiGet<{ geometry: { coordinates: number[][][] } }[]>(manager, '/api/zones', {
     filter: { contractId, level: 'grid' },
     range: [0, 99],
@@ -169,8 +174,6 @@ describe('screenshots', () => {
     await s.page.goto(`${env('ADMIN_URL')}/#/assessments/${encodeURIComponent(id)}/show`);
     await s.page.getByTestId('deduction').first().waitFor({ timeout: 60_000 });
     await s.page.waitForLoadState('networkidle');
-    // The summary and subtotals at the top; the deductions with their evidence come next.
-    await s.page.getByTestId('assessment-kpis').evaluate((e) => e.scrollIntoView({ block: 'start' }));
     await shot('assessment');
   });
 });
