@@ -12,7 +12,6 @@ import {
   TopToolbar,
   usePermissions,
   useRecordContext,
-  FunctionField,
   useTranslate,
 } from 'react-admin';
 import { Stack } from '@mui/material';
