@@ -22,6 +22,18 @@ async function api<T>(token: string, method: string, path: string, body?: unknow
   return (await res.json()) as T;
 }
 
+/** A login once the api answers: right after the stack starts it may still refuse connections. */
+async function tokenWhenUp(username: string): Promise<string> {
+  for (let i = 0; ; i++) {
+    try {
+      return await apiToken(username);
+    } catch (e) {
+      if (i >= 30) throw e;
+      await sleep(2_000);
+    }
+  }
+}
+
 /** Waits until the worker has rolled up the seeded history: the month's task count stops growing. */
 async function kpiHistoryRolledUp(token: string, contractId: string): Promise<void> {
   const month = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
@@ -118,7 +130,7 @@ describe('screenshots', () => {
   let s: Session;
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
-    const manager = await apiToken('yc.manager');
+    const manager = await tokenWhenUp('yc.manager');
     const [contract] = await apiGet<{ id: string }[]>(manager, '/api/contracts', {
       sort: ['code', 'ASC'],
       range: [0, 0],
