@@ -37,8 +37,6 @@ export async function openBrowser(
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      // Chinese browser UI: date inputs read 2026/11/27 as in a district office.
-      '--lang=zh-CN',
     ],
     viewport: { width: 1440, height: 900 },
     locale: 'zh-CN',
