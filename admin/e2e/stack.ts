@@ -15,7 +15,8 @@ import {
 
 /**
  * The stack the console's end-to-end tests (and the screenshot script) run against: the test profile with every
- * service, the demo seed, the device simulator and the console's server.
+ * service, the demo seed with its month-to-date KPI history (as npm start seeds it), the device simulator and the
+ * console's server.
  */
 export const PROFILE = 'test';
 
@@ -53,6 +54,8 @@ export async function startE2eStack(opts: { fresh: boolean; log?: (m: string) =>
       world,
       '--broker-auth',
       'mosquitto-file',
+      // The month-to-date history npm start seeds: the dashboard, rankings and assessments have figures.
+      '--kpi-history',
     ],
     { cwd: REPO_ROOT, env: { ...process.env, ...serviceEnv(p) }, encoding: 'utf8' },
   );

@@ -43,6 +43,12 @@ const generic = Object.fromEntries(
   ]),
 );
 
+/** How a record is named in titles and references where the spec table has no label field. */
+const REPRESENTATION: Record<string, (r: Record<string, unknown>) => string> = {
+  assessments: (r) => `${String(r.contractCode ?? r.contractId ?? '')} ${String(r.month ?? '')}`.trim(),
+  tasks: (r) => String(r.name ?? r.id),
+};
+
 const ALL = [...SPECS.map((s) => s.name), 'alarms', 'tasks', 'work-orders', 'assessments'];
 
 /**
@@ -75,7 +81,7 @@ export function App() {
               show={views.show}
               edit={writable ? views.edit : undefined}
               create={writable ? views.create : undefined}
-              recordRepresentation={SPECS.find((s) => s.name === name)?.recordLabel}
+              recordRepresentation={REPRESENTATION[name] ?? SPECS.find((s) => s.name === name)?.recordLabel}
             />
           );
         }),

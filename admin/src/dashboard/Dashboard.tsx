@@ -207,9 +207,18 @@ export function Dashboard() {
               <Typography variant="subtitle1">
                 {translate('dwg.kpi.openAlarms')}: {alarms.data ? openAlarms.length : '—'}
               </Typography>
-              {alarms.data ? (
+              {alarms.data && !openAlarms.length ? (
+                <Typography color="text.secondary" variant="body2" data-state="empty">
+                  {translate('dwg.kpi.noOpenAlarms')}
+                </Typography>
+              ) : alarms.data ? (
                 <ResponsiveContainer width="100%" height={200}>
-                  <BarChart data={countBy(openAlarms, 'type')}>
+                  <BarChart
+                    data={countBy(openAlarms, 'type').map((r) => ({
+                      ...r,
+                      name: translate(`enums.alarmType.${r.name}`, { _: r.name }),
+                    }))}
+                  >
                     <XAxis dataKey="name" />
                     <YAxis allowDecimals={false} />
                     <Tooltip />
@@ -226,7 +235,11 @@ export function Dashboard() {
           <Card>
             <CardContent>
               <Typography variant="subtitle1">{translate('dwg.kpi.workOrdersByState')}</Typography>
-              {workOrders.data ? (
+              {workOrders.data && !workOrders.data.length ? (
+                <Typography color="text.secondary" variant="body2" data-state="empty">
+                  {translate('dwg.kpi.noWorkOrders')}
+                </Typography>
+              ) : workOrders.data ? (
                 <ResponsiveContainer width="100%" height={200}>
                   <BarChart
                     data={countBy(workOrders.data, 'state').map((r) => ({

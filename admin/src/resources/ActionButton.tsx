@@ -12,6 +12,7 @@ import {
 import { useGetList, useNotify, useRefresh, useTranslate } from 'react-admin';
 import { dataProvider } from '../services';
 import type { ActionField } from '../lib/workOrders';
+import { useLocalName } from './EnumField';
 
 type Values = Partial<Record<ActionField, string | boolean>>;
 
@@ -73,6 +74,7 @@ export function ActionButton(props: {
   onDone?: () => void;
 }) {
   const translate = useTranslate();
+  const localName = useLocalName();
   const notify = useNotify();
   const refresh = useRefresh();
   const fields = props.fields ?? ['comment'];
@@ -135,7 +137,7 @@ export function ActionButton(props: {
             key={f}
             field={f}
             resource="categories"
-            optionText={(r) => String(r.name ?? r.id)}
+            optionText={localName}
             value={text(values.category)}
             onChange={set(f)}
             label={translate('resources.work-orders.fields.category', { _: 'category' })}
@@ -154,8 +156,11 @@ export function ActionButton(props: {
             slotProps={{ select: { native: true }, htmlInput: { 'data-testid': 'action-kind' } }}
           >
             <option value="" />
-            <option value="not_ours">not_ours</option>
-            <option value="invalid">invalid</option>
+            {['not_ours', 'invalid'].map((k) => (
+              <option key={k} value={k}>
+                {translate(`enums.rejectKind.${k}`)}
+              </option>
+            ))}
           </MuiTextField>
         );
       case 'fixed':

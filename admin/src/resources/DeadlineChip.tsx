@@ -12,7 +12,7 @@ const LEVEL_COLOR: Record<DeadlineLevel, 'error' | 'warning' | 'success' | 'defa
 };
 
 /** The deadline card: overdue / due soon / on track, or the escalation card (督办) the api set. */
-export function DeadlineChip({ record }: { record?: Record<string, unknown> }) {
+export function DeadlineChip({ record }: { record?: Record<string, unknown>; label?: string }) {
   const ctx = useRecordContext();
   const r = (record ?? ctx) as Parameters<typeof deadlineLevel>[0] | undefined;
   const translate = useTranslate();

@@ -12,14 +12,43 @@ import {
   TopToolbar,
   usePermissions,
   useRecordContext,
-  FunctionField,
-  ChipField,
+  useTranslate,
 } from 'react-admin';
 import { Stack } from '@mui/material';
 import { can } from '../lib/permissions';
 import { ActionButton } from './ActionButton';
+import { EnumField } from './EnumField';
 
-const STATUSES = ['open', 'acknowledged', 'closed'].map((s) => ({ id: s, name: s }));
+/** Who acknowledged or closed the alarm, when, and with what comment. */
+function AlarmHistory(_: { label?: string }) {
+  const r = useRecordContext<{
+    id: string;
+    history?: { status?: string; at?: string; by?: string; comment?: string | null }[];
+  }>();
+  const translate = useTranslate();
+  return (
+    <Stack spacing={0.5} data-testid="alarm-history">
+      {(r?.history ?? []).map((h, i) => (
+        <span key={i}>
+          {h.at ? new Date(h.at).toLocaleString() : '—'} ·{' '}
+          {h.status ? translate(`enums.alarmStatus.${h.status}`, { _: h.status }) : '—'} · {h.by ?? '—'}
+          {h.comment ? ` · ${h.comment}` : ''}
+        </span>
+      ))}
+    </Stack>
+  );
+}
+
+/** The alarm's subject (vehicle or worker) with its kind in the console's language. */
+function Subject(_: { source?: string; label?: string }) {
+  const r = useRecordContext<{ id: string; subjectKind?: string; subjectId?: string }>();
+  const translate = useTranslate();
+  if (!r?.subjectId) return <span>—</span>;
+  const kind = r.subjectKind ? translate(`enums.subjectKind.${r.subjectKind}`, { _: r.subjectKind }) : '';
+  return <span>{`${kind} ${r.subjectId}`.trim()}</span>;
+}
+
+const STATUSES = ['open', 'acknowledged', 'closed'].map((s) => ({ id: s, name: `enums.alarmStatus.${s}` }));
 
 const filters = [
   <ReferenceInput key="c" source="contractId" reference="contracts" alwaysOn>
@@ -62,18 +91,13 @@ export function AlarmList() {
     <List filters={filters} sort={{ field: 'openedAt', order: 'DESC' }} exporter={false}>
       <Datagrid rowClick="show" bulkActionButtons={false}>
         <DateField source="openedAt" showTime />
-        <TextField source="type" />
-        <ChipField source="status" />
+        <EnumField source="type" group="alarmType" />
+        <EnumField source="status" group="alarmStatus" chip />
         <ReferenceField source="contractId" reference="contracts" link={false}>
           <TextField source="code" />
         </ReferenceField>
         <TextField source="deviceId" emptyText="—" />
-        <FunctionField
-          source="subjectId"
-          render={(r: { subjectKind?: string; subjectId?: string }) =>
-            r.subjectId ? `${r.subjectKind ?? ''} ${r.subjectId}`.trim() : '—'
-          }
-        />
+        <Subject source="subjectId" />
         <TextField source="message" emptyText="—" />
         <AlarmActions compact />
       </Datagrid>
@@ -86,11 +110,11 @@ export function AlarmShow() {
     <Show actions={<AlarmActions />}>
       <SimpleShowLayout>
         <TextField source="id" />
-        <TextField source="type" />
-        <TextField source="status" />
+        <EnumField source="type" group="alarmType" />
+        <EnumField source="status" group="alarmStatus" chip />
         <DateField source="openedAt" showTime />
         <DateField source="clearedAt" showTime emptyText="—" />
-        <TextField source="subjectKind" emptyText="—" />
+        <EnumField source="subjectKind" group="subjectKind" />
         <TextField source="subjectId" emptyText="—" />
         <TextField source="taskId" emptyText="—" />
         <ReferenceField source="contractId" reference="contracts">
@@ -98,21 +122,7 @@ export function AlarmShow() {
         </ReferenceField>
         <TextField source="deviceId" emptyText="—" />
         <TextField source="message" emptyText="—" />
-        <FunctionField
-          label="dwg.alarms.comment"
-          render={(r: {
-            history?: { status?: string; at?: string; by?: string; comment?: string | null }[];
-          }) => (
-            <Stack spacing={0.5} data-testid="alarm-history">
-              {(r.history ?? []).map((h, i) => (
-                <span key={i}>
-                  {h.at ? new Date(h.at).toLocaleString() : '—'} · {h.status} · {h.by ?? '—'}
-                  {h.comment ? ` · ${h.comment}` : ''}
-                </span>
-              ))}
-            </Stack>
-          )}
-        />
+        <AlarmHistory label="dwg.history" />
       </SimpleShowLayout>
     </Show>
   );

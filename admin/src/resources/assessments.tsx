@@ -1,10 +1,10 @@
-import { Button, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import { Button, Stack, Table, TableBody, TableCell, TableHead, TableRow } from '@mui/material';
 import DownloadIcon from '@mui/icons-material/Download';
 import {
   AutocompleteInput,
-  ChipField,
   Datagrid,
   FunctionField,
+  Labeled,
   List,
   NumberField,
   ReferenceField,
@@ -26,6 +26,7 @@ import { KPI_CARDS } from '../lib/kpi';
 import { formatRate } from '../lib/coverage';
 import { evidenceLink, type Evidence } from '../lib/evidence';
 import { ActionButton } from './ActionButton';
+import { EnumField } from './EnumField';
 
 const filters = [
   <ReferenceInput key="c" source="contractId" reference="contracts" alwaysOn>
@@ -44,7 +45,7 @@ export function AssessmentList() {
         </ReferenceField>
         <NumberField source="score" />
         <NumberField source="totalDeduction" />
-        <ChipField source="status" emptyText="—" />
+        <EnumField source="status" group="assessmentStatus" chip />
       </Datagrid>
     </List>
   );
@@ -140,7 +141,7 @@ interface Deduction {
  * their appeal: the operator's manager appeals one deduction with a comment, the reviewer accepts (waived) or
  * rejects it (`POST /api/assessments/:id/deductions/:deductionId/appeal|review`).
  */
-function Deductions() {
+function Deductions(_: { label?: string }) {
   const record = useRecordContext();
   const translate = useTranslate();
   const { permissions } = usePermissions();
@@ -150,13 +151,12 @@ function Deductions() {
   const path = (d: Deduction, a: string) => `deductions/${encodeURIComponent(d.id)}/${a}`;
   return (
     <Stack spacing={1} sx={{ width: '100%' }}>
-      <Typography variant="subtitle2">{translate('dwg.assessments.deductions')}</Typography>
       <Table size="small" data-testid="deductions">
         <TableHead>
           <TableRow>
             <TableCell>{translate('dwg.assessments.reason')}</TableCell>
-            <TableCell>day</TableCell>
-            <TableCell align="right">−</TableCell>
+            <TableCell>{translate('dwg.assessments.day')}</TableCell>
+            <TableCell align="right">{translate('dwg.assessments.points')}</TableCell>
             <TableCell>{translate('dwg.assessments.evidence')}</TableCell>
             <TableCell>{translate('dwg.assessments.appeal')}</TableCell>
           </TableRow>
@@ -169,7 +169,7 @@ function Deductions() {
                 {d.quantity !== undefined ? ` (${d.quantity} ${d.unit ?? ''})` : ''}
               </TableCell>
               <TableCell>{d.day}</TableCell>
-              <TableCell align="right">{d.points}</TableCell>
+              <TableCell align="right">−{d.points}</TableCell>
               <TableCell>
                 <Stack direction="row" spacing={1} flexWrap="wrap" useFlexGap>
                   {(d.evidence ?? []).map((e, j) => {
@@ -228,7 +228,7 @@ function Deductions() {
 }
 
 /** Month KPIs per service line and overall (`kpis: [{line, cell: {rates}}]`). */
-function KpiTable() {
+function KpiTable(_: { label?: string }) {
   const record = useRecordContext();
   const translate = useTranslate();
   const rows = (record?.kpis ?? []) as { line: string; cell?: { rates?: Record<string, unknown> } }[];
@@ -248,7 +248,7 @@ function KpiTable() {
       <TableBody>
         {rows.map((r) => (
           <TableRow key={r.line}>
-            <TableCell>{r.line}</TableCell>
+            <TableCell>{translate(`enums.kpiLine.${r.line}`, { _: r.line })}</TableCell>
             {KPI_CARDS.map((k) => {
               const v = r.cell?.rates?.[k];
               return (
@@ -268,14 +268,28 @@ export function AssessmentShow() {
   return (
     <Show actions={<AssessmentActions />}>
       <SimpleShowLayout>
-        <TextField source="month" />
-        <ReferenceField source="contractId" reference="contracts">
-          <TextField source="code" />
-        </ReferenceField>
-        <NumberField source="score" />
-        <NumberField source="totalDeduction" />
-        <TextField source="status" emptyText="—" />
-        <TextField source="approvedBy" emptyText="—" />
+        <Stack direction="row" spacing={5} useFlexGap flexWrap="wrap">
+          <Labeled source="month">
+            <TextField source="month" />
+          </Labeled>
+          <Labeled source="contractId">
+            <ReferenceField source="contractId" reference="contracts">
+              <TextField source="code" />
+            </ReferenceField>
+          </Labeled>
+          <Labeled source="score">
+            <NumberField source="score" sx={{ fontSize: 20, fontWeight: 500 }} />
+          </Labeled>
+          <Labeled source="totalDeduction">
+            <NumberField source="totalDeduction" />
+          </Labeled>
+          <Labeled source="status">
+            <EnumField source="status" group="assessmentStatus" chip />
+          </Labeled>
+          <Labeled source="approvedBy">
+            <TextField source="approvedBy" emptyText="—" />
+          </Labeled>
+        </Stack>
         <TextField source="contentHash" emptyText="—" />
         <FunctionField
           source="subtotals"
@@ -291,8 +305,8 @@ export function AssessmentShow() {
             </Stack>
           )}
         />
-        <KpiTable />
-        <Deductions />
+        <KpiTable label="dwg.assessments.kpis" />
+        <Deductions label="dwg.assessments.deductions" />
       </SimpleShowLayout>
     </Show>
   );

@@ -1,26 +1,43 @@
 import {
   AutocompleteInput,
-  ChipField,
   Datagrid,
+  DateField,
   FunctionField,
   List,
   ReferenceField,
   ReferenceInput,
+  SelectInput,
   Show,
   SimpleShowLayout,
   TextField,
   TextInput,
+  useRecordContext,
+  useTranslate,
 } from 'react-admin';
 import { Link } from 'react-router-dom';
 import { formatRate } from '../lib/coverage';
+import { EnumField } from './EnumField';
+
+const TASK_STATUSES = ['pending', 'in_progress', 'completed', 'partial', 'missed'];
+const TASK_KINDS = [
+  'route',
+  'post',
+  'online',
+  'patrol_rounds',
+  'collection_rounds',
+  'sorting_rounds',
+  'greening',
+];
+const choices = (group: string, values: string[]) =>
+  values.map((v) => ({ id: v, name: `enums.${group}.${v}` }));
 
 const filters = [
   <ReferenceInput key="c" source="contractId" reference="contracts" alwaysOn>
     <AutocompleteInput optionText="code" />
   </ReferenceInput>,
   <TextInput key="d" source="day" alwaysOn />,
-  <TextInput key="s" source="status" />,
-  <TextInput key="k" source="kind" />,
+  <SelectInput key="s" source="status" choices={choices('taskStatus', TASK_STATUSES)} />,
+  <SelectInput key="k" source="kind" choices={choices('taskKind', TASK_KINDS)} />,
 ];
 
 /**
@@ -40,8 +57,14 @@ export function taskProgress(r: Record<string, unknown>): number | null {
 }
 
 const progress = (r: Record<string, unknown>) => formatRate(taskProgress(r));
-const subjects = (r: { subjectKind?: string; subjectIds?: string[] }) =>
-  `${r.subjectKind ?? ''} ${(r.subjectIds ?? []).join(', ')}`.trim() || '—';
+
+function Subjects(_: { source?: string; label?: string }) {
+  const r = useRecordContext<{ id: string; subjectKind?: string; subjectIds?: string[] }>();
+  const translate = useTranslate();
+  if (!r) return null;
+  const kind = r.subjectKind ? translate(`enums.subjectKind.${r.subjectKind}`, { _: r.subjectKind }) : '';
+  return <span>{`${kind} ${(r.subjectIds ?? []).join(', ')}`.trim() || '—'}</span>;
+}
 
 export function TaskList() {
   return (
@@ -52,9 +75,9 @@ export function TaskList() {
           <TextField source="code" />
         </ReferenceField>
         <TextField source="name" />
-        <TextField source="kind" />
-        <FunctionField source="subjectIds" render={subjects} />
-        <ChipField source="status" />
+        <EnumField source="kind" group="taskKind" />
+        <Subjects source="subjectIds" />
+        <EnumField source="status" group="taskStatus" chip />
         <FunctionField source="progress" render={progress} />
       </Datagrid>
     </List>
@@ -72,11 +95,11 @@ export function TaskShow() {
         <ReferenceField source="contractId" reference="contracts">
           <TextField source="code" />
         </ReferenceField>
-        <TextField source="status" />
-        <TextField source="kind" />
-        <TextField source="windowStart" />
-        <TextField source="windowEnd" />
-        <FunctionField source="subjectIds" render={subjects} />
+        <EnumField source="status" group="taskStatus" chip />
+        <EnumField source="kind" group="taskKind" />
+        <DateField source="windowStart" showTime />
+        <DateField source="windowEnd" showTime />
+        <Subjects source="subjectIds" />
         <FunctionField source="progress" render={progress} />
         <FunctionField
           label="dwg.tasks.evidence"

@@ -39,8 +39,9 @@ import {
 import { ActionButton } from './ActionButton';
 import { AuthImage, photoPaths } from './AuthImage';
 import { DeadlineChip } from './DeadlineChip';
+import { LocalNameField, useLocalName } from './EnumField';
 
-function StateChip() {
+function StateChip(_: { label?: string }) {
   const r = useRecordContext();
   const translate = useTranslate();
   if (!r) return null;
@@ -83,7 +84,7 @@ const filters = [
   <SelectInput
     key="s"
     source="state"
-    choices={WORK_ORDER_STATES.map((s) => ({ id: s, name: s }))}
+    choices={WORK_ORDER_STATES.map((s) => ({ id: s, name: `dwg.workOrders.state.${s}` }))}
     alwaysOn
   />,
 ];
@@ -96,11 +97,13 @@ export function WorkOrderList() {
         <ReferenceField source="contractId" reference="contracts" link={false}>
           <TextField source="code" />
         </ReferenceField>
-        <TextField source="category" />
+        <ReferenceField source="category" reference="categories" link={false} emptyText="—">
+          <LocalNameField />
+        </ReferenceField>
         <TextField source="description" />
-        <StateChip />
+        <StateChip label="resources.work-orders.fields.state" />
         <DateField source="dueAt" showTime emptyText="—" />
-        <DeadlineChip />
+        <DeadlineChip label="dwg.workOrders.deadline" />
       </Datagrid>
     </List>
   );
@@ -125,6 +128,27 @@ function Photos({ kind, label }: { kind: 'report' | 'result'; label: string }) {
   );
 }
 
+/** Every step of the order: when, which action, the state it led to, by whom, with what note. */
+function WorkOrderHistory(_: { label?: string }) {
+  const r = useRecordContext<{
+    id: string;
+    history?: { at?: string; action?: string; by?: { username?: string }; to?: string; note?: string }[];
+  }>();
+  const translate = useTranslate();
+  return (
+    <Stack spacing={0.5} data-testid="work-order-history">
+      {(r?.history ?? []).map((h, i) => (
+        <span key={i}>
+          {h.at ? new Date(h.at).toLocaleString() : '—'} ·{' '}
+          {h.action ? translate(`dwg.workOrders.action.${h.action}`, { _: h.action }) : '—'} →{' '}
+          {h.to ? translate(`dwg.workOrders.state.${h.to}`, { _: h.to }) : '—'} · {h.by?.username ?? '—'}
+          {h.note ? ` · ${h.note}` : ''}
+        </span>
+      ))}
+    </Stack>
+  );
+}
+
 export function WorkOrderShow() {
   return (
     <Show
@@ -136,15 +160,17 @@ export function WorkOrderShow() {
     >
       <SimpleShowLayout>
         <TextField source="id" />
-        <StateChip />
-        <DeadlineChip />
+        <StateChip label="resources.work-orders.fields.state" />
+        <DeadlineChip label="dwg.workOrders.deadline" />
         <ReferenceField source="contractId" reference="contracts">
           <TextField source="code" />
         </ReferenceField>
-        <TextField source="category" />
+        <ReferenceField source="category" reference="categories" link={false} emptyText="—">
+          <LocalNameField />
+        </ReferenceField>
         <TextField source="description" />
         <FunctionField
-          label="dwg.map.lastReport"
+          label="dwg.workOrders.location"
           render={(r: { location?: { lng: number; lat: number }; lng?: number; lat?: number }) => {
             const p = r.location ?? (r.lng !== undefined ? { lng: r.lng, lat: r.lat! } : null);
             return p ? `${p.lng.toFixed(5)}, ${p.lat.toFixed(5)}` : '—';
@@ -165,28 +191,7 @@ export function WorkOrderShow() {
         />
         <Photos kind="report" label="dwg.workOrders.photos" />
         <Photos kind="result" label="dwg.workOrders.resultPhotos" />
-        <FunctionField
-          label="dwg.workOrders.comment"
-          render={(r: {
-            history?: {
-              at?: string;
-              action?: string;
-              by?: { username?: string };
-              to?: string;
-              note?: string;
-            }[];
-          }) => (
-            <Stack spacing={0.5} data-testid="work-order-history">
-              {(r.history ?? []).map((h, i) => (
-                <span key={i}>
-                  {h.at ? new Date(h.at).toLocaleString() : '—'} · {h.action} → {h.to} ·{' '}
-                  {h.by?.username ?? '—'}
-                  {h.note ? ` · ${h.note}` : ''}
-                </span>
-              ))}
-            </Stack>
-          )}
-        />
+        <WorkOrderHistory label="dwg.history" />
       </SimpleShowLayout>
     </Show>
   );
@@ -194,6 +199,7 @@ export function WorkOrderShow() {
 
 /** Reporting a problem: category, description, where, and photos (sent as multipart). */
 export function WorkOrderCreate() {
+  const name = useLocalName();
   return (
     <Create redirect="show">
       <SimpleForm>
@@ -201,7 +207,7 @@ export function WorkOrderCreate() {
           <AutocompleteInput optionText="code" />
         </ReferenceInput>
         <ReferenceInput source="category" reference="categories">
-          <AutocompleteInput optionText="name" />
+          <AutocompleteInput optionText={name} />
         </ReferenceInput>
         <TextInput source="description" multiline fullWidth required />
         <NumberInput source="lng" required />

@@ -309,6 +309,48 @@ describe('work orders', () => {
     expect(list.body.map((x: any) => x.id)).not.toContain(near.id);
   });
 
+  it("takes presence from a handler badge's last fix near the place without reading the track", async () => {
+    const badge = await h.create('devices', {
+      id: `bdg2-${prefix}`,
+      kind: 'badge',
+      contractId: a.contractId,
+      workerId: a.ids.workers,
+    });
+    const at = { lng: 113.2508, lat: 23.1538 }; // grid a
+    const o = await report(tok['a.field_worker'], at, 'illegal_dumping');
+    await act(tok['a.field_worker'], o.id, 'accept');
+    await act(tok['a.field_worker'], o.id, 'start');
+    const loc = (lng: number, lat: number) => ({ type: 'Point', coordinates: [lng, lat] });
+    // As ingest stores them: the track in telemetry (here only a fix far away) and the newest fix in device_state.
+    await h.db.db.collection(COLLECTIONS.telemetry).insertOne({
+      deviceId: badge.id,
+      kind: 'badge',
+      seq: 1,
+      ts: new Date(),
+      receivedAt: new Date(),
+      loc: loc(113.2545, 23.1505),
+      late: false,
+    } as never);
+    const last = { ts: new Date(), kind: 'badge', seq: 2, loc: loc(at.lng + 0.0001, at.lat) };
+    await h.db.db
+      .collection(COLLECTIONS.deviceState)
+      .insertOne({ _id: badge.id, last, lastSeenAt: last.ts, firstSeenAt: last.ts } as never);
+    const res = await multipart(
+      tok['a.field_worker'],
+      'POST',
+      `/api/work-orders/${o.id}/actions/resolve`,
+      {},
+      [jpeg()],
+    );
+    expect(res.body).toMatchObject({ state: 'resolved', flagged: false });
+    // The far fix in telemetry was not needed, so not read: the evidence is the last fix.
+    expect(res.body.closeOut.evidence).toMatchObject({ badgeFixes: 1 });
+    expect(res.body.closeOut.evidence.nearestBadgeM).toBeLessThan(20);
+    expect(res.body.closeOut.badgeTrack).toEqual([
+      expect.objectContaining({ deviceId: badge.id, lng: at.lng + 0.0001, lat: at.lat }),
+    ]);
+  });
+
   it('answers every illegal transition with 409 naming the allowed actions', async () => {
     const o = await report(tok['a.field_worker'], IN_STREET_A, 'six_disorders'); // no patrol team: screening
     await act(tok['a.dispatcher'], o.id, 'reject', { reason: 'private land', kind: 'not_ours' }).then((r) =>

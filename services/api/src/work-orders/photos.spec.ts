@@ -1,5 +1,5 @@
 import { readExif } from './exif';
-import { checkCloseOut, photoProblems, sniffImage } from './photos';
+import { checkCloseOut, photoProblems, presenceFromLastFixes, sniffImage } from './photos';
 import { testHeic, testJpeg, testPng } from './test-images';
 
 describe('photo content checks', () => {
@@ -59,5 +59,26 @@ describe('close-out checks', () => {
   it('cannot check what is not there: no EXIF and no badge fixes is not a failure', () => {
     const r = checkCloseOut({ ...base, photos: [{ takenAt: null, lng: null, lat: null }], badgeFixes: [] });
     expect(r).toMatchObject({ ok: true, evidence: { timeSource: 'none', photoDistanceM: null } });
+  });
+});
+
+describe("presence from the badges' last fixes", () => {
+  const base = {
+    location: { lng: 113.26, lat: 23.15 },
+    dispatchedAt: '2026-03-02T01:00:00.000Z',
+    now: new Date('2026-03-02T02:00:00.000Z'),
+    maxDistanceM: 100,
+  };
+  const near = { deviceId: 'b1', ts: '2026-03-02T01:50:00.000Z', lng: 113.2602, lat: 23.15 };
+  const far = { deviceId: 'b2', ts: '2026-03-02T01:55:00.000Z', lng: 113.28, lat: 23.15 };
+  it('settles the check when a last fix since dispatch is near the place', () => {
+    expect(presenceFromLastFixes({ ...base, lastFixes: [near, far] })).toEqual([near, far]);
+  });
+  it('leaves it to the track when no last fix is near, or the near one predates dispatch', () => {
+    expect(presenceFromLastFixes({ ...base, lastFixes: [far] })).toBeNull();
+    expect(
+      presenceFromLastFixes({ ...base, lastFixes: [{ ...near, ts: '2026-03-02T00:59:00.000Z' }, far] }),
+    ).toBeNull();
+    expect(presenceFromLastFixes({ ...base, lastFixes: [] })).toBeNull();
   });
 });

@@ -80,6 +80,26 @@ export function distanceM(a: { lng: number; lat: number }, b: { lng: number; lat
 }
 
 /**
+ * The badges' last fixes (device_state, read by id) that prove presence on their own: taken since dispatch and,
+ * for at least one of them, within `maxDistanceM` of the location. Then the badge check passes whatever the rest
+ * of the track holds, so the track need not be read; null when they prove nothing (the track decides).
+ */
+export function presenceFromLastFixes(i: {
+  location: { lng: number; lat: number };
+  dispatchedAt: string;
+  now: Date;
+  lastFixes: BadgeFix[];
+  maxDistanceM: number;
+}): BadgeFix[] | null {
+  const from = Date.parse(i.dispatchedAt);
+  const since = i.lastFixes.filter((f) => {
+    const t = Date.parse(f.ts);
+    return t >= from && t <= i.now.getTime();
+  });
+  return since.some((f) => distanceM(i.location, f) <= i.maxDistanceM) ? since : null;
+}
+
+/**
  * Checks a resolve against the order: each result photo must be taken after dispatch (when its EXIF time is
  * known) and within `maxDistanceM` of the location (when its EXIF position is known); when the handlers' badges
  * reported during the handling window, one of them must have come within `maxDistanceM`. A failing check does

@@ -34,7 +34,15 @@ import { LOGGER, MONGO } from '../tokens';
 import { hashKey } from './api-keys';
 import { WorkOrderEvents } from './events';
 import { readExif } from './exif';
-import { checkCloseOut, distanceM, photoProblems, sniffImage, type UploadedFile } from './photos';
+import {
+  checkCloseOut,
+  distanceM,
+  photoProblems,
+  presenceFromLastFixes,
+  sniffImage,
+  type BadgeFix,
+  type UploadedFile,
+} from './photos';
 import { placePoint, type ZoneLite } from './placement';
 
 export const WORK_ORDER_LIST: ListSpec = {
@@ -613,8 +621,13 @@ export class WorkOrderService implements OnModuleDestroy {
     return after;
   }
 
-  /** Fixes of the responsible team's badges since dispatch: the handlers' presence at the place. */
-  private async badgeTrack(o: WorkOrderDoc, now: Date) {
+  /**
+   * Fixes of the responsible team's badges since dispatch: the handlers' presence at the place. Their last fixes
+   * (device_state, read by id) settle it when one is near the place, the usual case of a handler who resolves on
+   * site. Only otherwise is the track since dispatch read from telemetry, to find the nearest fix: on
+   * FerretDB/SQLite that read scans the whole collection (seconds on a stack that has ingested for a while).
+   */
+  private async badgeTrack(o: WorkOrderDoc, now: Date): Promise<BadgeFix[]> {
     if (!o.teamId || !o.dispatchedAt) return [];
     const workers = await this.db
       .collection(COLLECTIONS.workers)
@@ -626,24 +639,30 @@ export class WorkOrderService implements OnModuleDestroy {
       .find({ kind: 'badge', workerId: { $in: workers.map((w) => w._id) } }, { projection: { _id: 1 } })
       .toArray();
     if (!badges.length) return [];
+    const ids = badges.map((b) => String(b._id));
+    const states = await Promise.all(
+      ids.map((id) =>
+        this.db
+          .collection<{ _id: string; last?: StoredFix }>(COLLECTIONS.deviceState)
+          .findOne({ _id: id }, { projection: { last: 1 } }),
+      ),
+    );
+    const present = presenceFromLastFixes({
+      location: o.location,
+      dispatchedAt: o.dispatchedAt,
+      now,
+      lastFixes: states.flatMap((s) => (s ? toBadgeFixes([{ deviceId: s._id, ...s.last }]) : [])),
+      maxDistanceM: this.config.WO_CLOSEOUT_MAX_DISTANCE_M,
+    });
+    if (present) return present;
     const fixes = await this.db
       .collection(COLLECTIONS.telemetry)
       .find(
-        {
-          deviceId: { $in: badges.map((b) => String(b._id)) },
-          ts: { $gte: new Date(o.dispatchedAt), $lte: now },
-        },
+        { deviceId: { $in: ids }, ts: { $gte: new Date(o.dispatchedAt), $lte: now } },
         { projection: { deviceId: 1, ts: 1, loc: 1 }, limit: 5000 },
       )
       .toArray();
-    return fixes
-      .filter((f) => Array.isArray(f.loc?.coordinates))
-      .map((f) => ({
-        deviceId: String(f.deviceId),
-        ts: (f.ts as Date).toISOString(),
-        lng: Number(f.loc.coordinates[0]),
-        lat: Number(f.loc.coordinates[1]),
-      }));
+    return toBadgeFixes(fixes as StoredFix[]);
   }
 
   // ---------- calendars and routing rules ----------
@@ -965,4 +984,25 @@ function snapshot(o: WorkOrderDoc) {
     photos: photos.map((p) => p.id),
     closeOut: closeOut ? { ok: closeOut.ok, problems: closeOut.problems } : null,
   };
+}
+
+interface StoredFix {
+  deviceId?: unknown;
+  ts?: unknown;
+  loc?: { coordinates?: unknown };
+}
+
+/** Stored fixes (telemetry records, device_state's `last`) with a position, as close-out evidence. */
+function toBadgeFixes(rows: StoredFix[]): BadgeFix[] {
+  return rows
+    .filter((f) => f.ts instanceof Date && Array.isArray(f.loc?.coordinates))
+    .map((f) => {
+      const [lng, lat] = f.loc!.coordinates as number[];
+      return {
+        deviceId: String(f.deviceId),
+        ts: (f.ts as Date).toISOString(),
+        lng: Number(lng),
+        lat: Number(lat),
+      };
+    });
 }
