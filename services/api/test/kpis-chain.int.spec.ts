@@ -1,16 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- API response bodies, checked field by field */
-import { Queue, QueueEvents } from 'bullmq';
-import { Redis } from 'ioredis';
 import mqtt from 'mqtt';
 import { COLLECTIONS } from '@dwg/persistence';
-import {
-  forgetSessions,
-  startService,
-  testUrls,
-  uniqueName,
-  waitUntil,
-  type RunningService,
-} from '@dwg/testing';
+import { PipelineUnderTest, testUrls, uniqueName, waitUntil } from '@dwg/testing';
 import { drive, offset, ORIGIN, square, stay, straightRoute } from '../../worker/src/evidence/test-geometry';
 import type { EvidencePoint } from '../../worker/src/evidence';
 import { WORKER_JOBS, WORKER_QUEUES } from '../../worker/src/jobs/queues';
@@ -41,12 +32,7 @@ const MIN = 60_000;
 describe('KPIs over the whole chain: api model → MQTT → ingest → worker tasks and evidence → rollups → api', () => {
   const h = new ApiHarness();
   const prefix = uniqueName('kch');
-  const ingestId = `${prefix}-ingest`;
-  let ingest: RunningService;
-  let worker: RunningService;
-  let connection: Redis;
-  let tasksQueue: Queue;
-  let tasksEvents: QueueEvents;
+  let pipeline: PipelineUnderTest;
   let contractId: string;
   const secrets = new Map<string, string>();
 
@@ -64,10 +50,7 @@ describe('KPIs over the whole chain: api model → MQTT → ingest → worker ta
   const gpsId = (k: string) => `gps-kch-${k}`;
   const badgeId = (w: string) => `bdg-kch-${w}`;
 
-  async function runJob(name: string, data: object, jobId: string) {
-    const job = await tasksQueue.add(name, data, { jobId });
-    return job.waitUntilFinished(tasksEvents, 60_000);
-  }
+  const runJob = (name: string, data: object, jobId: string) => pipeline.runJob(name, data, jobId);
 
   async function publish(deviceId: string, kind: 'gps' | 'badge', points: EvidencePoint[]) {
     const client = await mqtt.connectAsync(testUrls().MQTT_URL, {
@@ -158,34 +141,11 @@ describe('KPIs over the whole chain: api model → MQTT → ingest → worker ta
       graceMinutes: 10,
     });
 
-    connection = new Redis(testUrls().REDIS_URL, { maxRetriesPerRequest: null });
-    tasksQueue = new Queue(WORKER_QUEUES.tasks, { connection, prefix: `${prefix}:bull` });
-    tasksEvents = new QueueEvents(WORKER_QUEUES.tasks, {
-      connection: connection.duplicate(),
-      prefix: `${prefix}:bull`,
-    });
-    await tasksEvents.waitUntilReady();
-    const env = { MONGO_URL: h.db.url, REDIS_PREFIX: prefix };
-    ingest = await startService('ingest', {
-      ...env,
-      INSTANCE_ID: ingestId,
-      INGEST_MQTT_CONNECTIONS: '4',
-      INGEST_SHARE_GROUP: uniqueName('g'),
-    });
-    worker = await startService('worker', {
-      ...env,
-      INSTANCE_ID: `${prefix}-worker`,
-      WORKER_TASK_CACHE_MS: '0',
-    });
+    pipeline = await PipelineUnderTest.start({ mongoUrl: h.db.url, prefix, tasksQueue: WORKER_QUEUES.tasks });
   }, 180_000);
 
   afterAll(async () => {
-    await worker?.stop();
-    await ingest?.stop();
-    await tasksEvents?.close();
-    await tasksQueue?.close();
-    connection?.disconnect();
-    await forgetSessions(Array.from({ length: 4 }, (_, i) => `${ingestId}-${i}`));
+    await pipeline?.stop();
     await h.teardown();
   });
 

@@ -1,17 +1,14 @@
-import { Queue, QueueEvents } from 'bullmq';
-import { Redis } from 'ioredis';
+import { Queue } from 'bullmq';
 import mqtt, { type MqttClient } from 'mqtt';
 import { domainEventJobId, QUEUES } from '@dwg/contracts';
 import { COLLECTIONS } from '@dwg/persistence';
 import {
   createTestDb,
-  forgetSessions,
+  PipelineUnderTest,
   provisionDevices,
-  startService,
   testUrls,
   uniqueName,
   waitUntil,
-  type RunningService,
   type TestDb,
 } from '@dwg/testing';
 import { drive, offset, ORIGIN, square, stay, straightRoute } from '../src/evidence/test-geometry';
@@ -32,14 +29,9 @@ const MIN = 60_000;
  */
 describe('worker: tasks from shifts, their evidence over MQTT, and alarms', () => {
   let db: TestDb;
-  let ingest: RunningService;
-  let worker: RunningService;
-  let tasksQueue: Queue;
-  let tasksEvents: QueueEvents;
-  let connection: Redis;
+  let pipeline: PipelineUnderTest;
   const clients: MqttClient[] = [];
   const prefix = uniqueName('ta');
-  const ingestId = `${prefix}-ingest`;
   const now = Date.now();
   // A shift from 2 h ago to 2 h ahead, in local (UTC+8) HH:mm.
   const hhmm = (ts: number) => new Date(ts + 8 * 3_600_000).toISOString().slice(11, 16);
@@ -189,10 +181,7 @@ describe('worker: tasks from shifts, their evidence over MQTT, and alarms', () =
   const alarms = () => db.db.collection<AlarmDoc>(WORKER_COLLECTIONS.alarms);
   const stored = (deviceId: string) => db.db.collection(COLLECTIONS.telemetry).countDocuments({ deviceId });
 
-  async function runJob(name: string, data: object, jobId: string) {
-    const job = await tasksQueue.add(name, data, { jobId });
-    return job.waitUntilFinished(tasksEvents, 60_000);
-  }
+  const runJob = (name: string, data: object, jobId: string) => pipeline.runJob(name, data, jobId);
   /** Lifecycle as of now, until the task's stored metrics satisfy `ok`. */
   async function metricsOf(id: string, ok: (m: Record<string, number>) => boolean, tag: string) {
     let i = 0;
@@ -211,35 +200,12 @@ describe('worker: tasks from shifts, their evidence over MQTT, and alarms', () =
   beforeAll(async () => {
     db = await createTestDb('tasks');
     await seedModel();
-    connection = new Redis(testUrls().REDIS_URL, { maxRetriesPerRequest: null });
-    tasksQueue = new Queue(WORKER_QUEUES.tasks, { connection, prefix: `${prefix}:bull` });
-    tasksEvents = new QueueEvents(WORKER_QUEUES.tasks, {
-      connection: connection.duplicate(),
-      prefix: `${prefix}:bull`,
-    });
-    await tasksEvents.waitUntilReady();
-    const env = { MONGO_URL: db.url, REDIS_PREFIX: prefix };
-    ingest = await startService('ingest', {
-      ...env,
-      INSTANCE_ID: ingestId,
-      INGEST_MQTT_CONNECTIONS: '4',
-      INGEST_SHARE_GROUP: uniqueName('g'),
-    });
-    worker = await startService('worker', {
-      ...env,
-      INSTANCE_ID: `${prefix}-worker`,
-      WORKER_TASK_CACHE_MS: '0',
-    });
+    pipeline = await PipelineUnderTest.start({ mongoUrl: db.url, prefix, tasksQueue: WORKER_QUEUES.tasks });
   });
 
   afterAll(async () => {
     for (const c of clients) await c.endAsync().catch(() => undefined);
-    await worker?.stop();
-    await ingest?.stop();
-    await tasksEvents?.close();
-    await tasksQueue?.close();
-    connection?.disconnect();
-    await forgetSessions(Array.from({ length: 4 }, (_, i) => `${ingestId}-${i}`));
+    await pipeline?.stop();
     await db?.drop();
   });
 
@@ -376,7 +342,10 @@ describe('worker: tasks from shifts, their evidence over MQTT, and alarms', () =
     expect(routeAlarms).toHaveLength(1);
     expect(routeAlarms[0]).toMatchObject({ taskId: id, subjectKind: 'task', subjectId: id, status: 'open' });
 
-    const events = new Queue(QUEUES.domainEvents, { connection, prefix: `${prefix}:bull` });
+    const events = new Queue(QUEUES.domainEvents, {
+      connection: pipeline.connection,
+      prefix: `${prefix}:bull`,
+    });
     try {
       const created = await events.getJob(domainEventJobId('task-changed', id, 1));
       const ended = await events.getJob(domainEventJobId('task-changed', id, 2));
