@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, urls, type Profile } from './profiles';
-import { readPid, startDetached, waitFor, type ManagedProcess } from './processes';
+import { assertPortFree, readPid, startDetached, waitFor, type ManagedProcess } from './processes';
 
 /** The react-admin console (admin/): built with Vite, served by admin/serve.mjs on the profile's admin port. */
 export const ADMIN_DIR = join(REPO_ROOT, 'admin');
@@ -55,6 +55,7 @@ export async function startAdmin(p: Profile, log: (m: string) => void): Promise<
   if (!existsSync(join(ADMIN_DIR, 'serve.mjs'))) return;
   if (!readPid(p.runDir, 'admin')) {
     if (adminBuildStale()) buildAdmin(log);
+    await assertPortFree(p.ports.admin, `the console of the ${p.name} profile`);
     const pid = startDetached(adminProcess(p), p.runDir, p.logDir);
     log(`started admin (pid ${pid})`);
   }

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -104,5 +105,24 @@ function rmSafe(f: string) {
     rmSync(f);
   } catch {
     // not there
+  }
+}
+
+/**
+ * Refuses to start a process whose port another process already holds: the health check would otherwise pass
+ * against that process (another checkout, or another profile shifted onto this one by DWG_PORT_OFFSET) and the
+ * stack would silently use, and wipe, someone else's data.
+ */
+export async function assertPortFree(port: number, what: string): Promise<void> {
+  const inUse = await new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'EADDRINUSE'));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(false)));
+  });
+  if (inUse) {
+    throw new Error(
+      `port ${port} for ${what} is already in use by another process (another checkout, or a profile shifted ` +
+        `onto this one). Stop it, or set DWG_PORT_OFFSET to a multiple of 1000 that no other checkout uses.`,
+    );
   }
 }

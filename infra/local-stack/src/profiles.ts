@@ -54,7 +54,8 @@ export interface Profile {
 
 /**
  * DWG_PORT_OFFSET shifts every port of every profile, so two checkouts of the project (say, two branches
- * being tested side by side) can each run their own stacks on one machine.
+ * being tested side by side) can each run their own stacks on one machine. The profiles sit 100 ports apart, so
+ * offsets should be multiples of 1000; a port that is taken anyway is refused at start (assertPortFree).
  */
 function portOffset(): number {
   const raw = process.env.DWG_PORT_OFFSET ?? '0';

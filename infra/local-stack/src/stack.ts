@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,12 +9,22 @@ import { ALL_DEVICE_TOPICS, sharedSubscription } from '@dwg/contracts';
 import { DeviceRegistry, MosquittoFileAuth, type ServiceAccount } from '@dwg/device-registry';
 import { connectMongo, ensureIndexes } from '@dwg/persistence';
 import { REPO_ROOT, profile, urls, type Profile } from './profiles';
-import { isAlive, readPid, startDetached, stopProcess, waitFor, type ManagedProcess } from './processes';
+import {
+  assertPortFree,
+  isAlive,
+  readPid,
+  startDetached,
+  stopProcess,
+  waitFor,
+  type ManagedProcess,
+} from './processes';
 import { cjkFontFile, ferretdbBinary, mosquittoBinary, redisBinary } from './tools';
 import { startAdmin } from './admin';
 
 export const INFRA = ['ferretdb', 'redis', 'mosquitto'] as const;
 export const SERVICES = ['ingest', 'worker', 'api'] as const;
+const INFRA_PORT = { ferretdb: 'mongo', redis: 'redis', mosquitto: 'mqtt' } as const;
+const SERVICE_PORT = { ingest: 'ingestHttp', worker: 'workerHttp', api: 'api' } as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export interface StackSecrets {
@@ -145,6 +156,27 @@ async function httpHealthy(url: string) {
   return res.ok;
 }
 
+function postgresqlUrl(p: Profile): string {
+  return process.env.DWG_FERRETDB_POSTGRESQL_URL ?? `postgres://127.0.0.1:5432/dwg_${p.name}`;
+}
+
+/** FerretDB's PostgreSQL backend needs its database to exist; the profile's own one is created on first use. */
+function ensurePostgresqlDatabase(p: Profile): void {
+  const url = new URL(postgresqlUrl(p));
+  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  const res = spawnSync('createdb', ['-h', url.hostname, '-p', url.port || '5432', name], {
+    encoding: 'utf8',
+  });
+  if (res.error) {
+    throw new Error(
+      `cannot create the PostgreSQL database "${name}" for FerretDB: ${res.error.message} (install the PostgreSQL client: apt-get install -y postgresql-client)`,
+    );
+  }
+  if (res.status !== 0 && !/already exists/.test(res.stderr)) {
+    throw new Error(`cannot create the PostgreSQL database "${name}" for FerretDB: ${res.stderr.trim()}`);
+  }
+}
+
 function infraProcess(p: Profile, name: (typeof INFRA)[number]): ManagedProcess {
   const dir = join(p.dataDir, name);
   mkdirSync(dir, { recursive: true });
@@ -160,10 +192,7 @@ function infraProcess(p: Profile, name: (typeof INFRA)[number]): ManagedProcess 
         '--log-level=warn',
       ];
       if (backend === 'sqlite') args.push(`--sqlite-url=file:${join(dir, 'sqlite')}/`);
-      else
-        args.push(
-          `--postgresql-url=${process.env.DWG_FERRETDB_POSTGRESQL_URL ?? `postgres://127.0.0.1:5432/dwg_${p.name}`}`,
-        );
+      else args.push(`--postgresql-url=${postgresqlUrl(p)}`);
       mkdirSync(join(dir, 'sqlite'), { recursive: true });
       return { name, command: ferretdbBinary(), args };
     }
@@ -257,6 +286,10 @@ export async function up(opts: UpOptions): Promise<Record<string, string>> {
   };
   for (const name of INFRA) {
     if (!readPid(p.runDir, name)) {
+      if (name === 'ferretdb' && (process.env.DWG_FERRETDB_BACKEND ?? 'sqlite') === 'postgresql') {
+        ensurePostgresqlDatabase(p);
+      }
+      await assertPortFree(p.ports[INFRA_PORT[name]], `${name} of the ${p.name} profile`);
       const pid = startDetached(infraProcess(p, name), p.runDir, p.logDir);
       log(`started ${name} (pid ${pid})`);
     }
@@ -274,6 +307,7 @@ export async function up(opts: UpOptions): Promise<Record<string, string>> {
       const main = join(REPO_ROOT, 'services', name, 'dist', 'main.js');
       if (!existsSync(main)) continue;
       if (!readPid(p.runDir, name)) {
+        await assertPortFree(p.ports[SERVICE_PORT[name]], `${name} of the ${p.name} profile`);
         const pid = startDetached(serviceProcess(p, name), p.runDir, p.logDir);
         log(`started ${name} (pid ${pid})`);
       }

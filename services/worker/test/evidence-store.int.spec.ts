@@ -115,8 +115,6 @@ describe('evidence state store (bucket documents per service day)', () => {
     await crashing.drain(); // folded, journal left behind
     const journal = db.db.collection(WORKER_COLLECTIONS.evidenceJournal);
     expect(await journal.countDocuments({})).toBeGreaterThan(0);
-    const strip = (o: Record<string, unknown>) =>
-      Object.fromEntries(Object.entries(o).map(([k, v]) => [k, { ...(v as object), day: 'x' }]));
     expect(await all(reference, 'd-crash')).toEqual(await all(reference, 'd-ref'));
 
     const next = new EvidenceWriter(new EvidenceRepository(db.db, { buckets: 4 }));
