@@ -8,7 +8,13 @@ import type { EvidenceDelta, EvidenceDoc } from '../evidence';
  *
  * Why: on FerretDB every update statement scans its whole collection, so a fold costs (statements) × (bytes of
  * the collection). One statement per touched bucket instead of one per touched task, in a collection that holds
- * one service day only, keeps a fold round at a few dozen cheap statements whatever the number of tasks or days.
+ * one service day only, keeps a fold round at a few dozen statements whatever the number of tasks or days.
+ *
+ * Per-cell and per-site sets are stored pivoted, by time: the engine's `cells.c12: [minute…]` is kept as
+ * `cells:c.m<minute>: [12…]`. A statement's cost also grows with the fields it touches and the fields of the
+ * document it rewrites; a fold round meets a few new minutes per task but dozens of cells, and a task's day has
+ * fewer minutes with hits than cells, so pivoting cuts the paths per update and the document size several times.
+ * Readers get the engine's shape back (`partOf`), so the pivot is invisible outside this file.
  */
 
 /** A bucket document: a day's share of the tasks. */
@@ -23,10 +29,33 @@ export interface BucketDoc {
 }
 
 /** One task's state inside its bucket: an EvidenceDoc without _id and day. */
-export type TaskPart = Omit<EvidenceDoc, '_id' | 'day'> & { touchedAt?: number; summaryAsOf?: number };
+export type TaskPart = Omit<EvidenceDoc, '_id' | 'day' | 'taskId'> & {
+  touchedAt?: number;
+  summaryAsOf?: number;
+  [pivoted: `${string}:${string}`]: Record<string, number[]>;
+};
+
+/** `cells.c12` → group `cells`, prefix `c`, member 12. */
+const MEMBER_PATH = /^(\w+)\.([a-z]+)(\d+)$/;
+const PIVOTED = /^(\w+):([a-z]+)$/;
 
 export function keyOf(taskId: string): string {
   return taskId.replace(/[%.$]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+export function taskIdOf(key: string): string {
+  return decodeURIComponent(key);
+}
+
+/** The stored $addToSet entries of one delta path: pivoted by value for per-member sets, as is otherwise. */
+function storedAdds(path: string, values: readonly number[], into: Record<string, number[]>): void {
+  const m = MEMBER_PATH.exec(path);
+  if (!m) {
+    (into[path] ??= []).push(...values);
+    return;
+  }
+  const member = Number(m[3]);
+  for (const v of values) (into[`${m[1]}:${m[2]}.m${v}`] ??= []).push(member);
 }
 
 /** FNV-1a: stable across processes and versions, unlike any runtime hash. */
@@ -51,13 +80,14 @@ export function bucketUpdate(day: string, deltas: readonly EvidenceDelta[], now:
   const add: Document = {};
   for (const d of deltas) {
     const p = `t.${keyOf(d.taskId)}`;
-    set[`${p}.taskId`] = d.taskId;
     set[`${p}.type`] = d.type;
     inc[`${p}.rev`] = 1;
     max[`${p}.touchedAt`] = now;
     for (const [k, v] of Object.entries(d.max)) max[`${p}.${k}`] = v;
     for (const [k, v] of Object.entries(d.min)) min[`${p}.${k}`] = v;
-    for (const [k, v] of Object.entries(d.add)) add[`${p}.${k}`] = { $each: v };
+    const adds: Record<string, number[]> = {};
+    for (const [k, v] of Object.entries(d.add)) storedAdds(k, v, adds);
+    for (const [k, v] of Object.entries(adds)) add[`${p}.${k}`] = { $each: v };
   }
   const u: Document = { $set: set, $inc: inc, $max: max };
   if (Object.keys(min).length) u.$min = min;
@@ -68,12 +98,33 @@ export function bucketUpdate(day: string, deltas: readonly EvidenceDelta[], now:
 /** The task's state as callers know it (one document per task), or undefined when the bucket has none. */
 export function partOf(bucket: BucketDoc | null | undefined, taskId: string): EvidenceDoc | undefined {
   const part = bucket?.t?.[keyOf(taskId)];
-  if (!part || !bucket) return undefined;
-  return { ...part, _id: taskId, taskId, day: bucket.day } as EvidenceDoc;
+  return part && bucket ? unpivot(part, taskId, bucket.day) : undefined;
 }
 
 export function partsOf(bucket: BucketDoc): EvidenceDoc[] {
-  return Object.values(bucket.t ?? {}).map(
-    (part) => ({ ...part, _id: part.taskId, day: bucket.day }) as EvidenceDoc,
-  );
+  return Object.entries(bucket.t ?? {}).map(([key, part]) => unpivot(part, taskIdOf(key), bucket.day));
+}
+
+function unpivot(part: TaskPart, taskId: string, day: string): EvidenceDoc {
+  const out: Record<string, unknown> = { _id: taskId, taskId, day };
+  const groups = new Set<string>();
+  for (const [k, v] of Object.entries(part)) {
+    const m = PIVOTED.exec(k);
+    if (!m) {
+      out[k] = v;
+      continue;
+    }
+    groups.add(m[1]);
+    const group = (out[m[1]] ??= {}) as Record<string, number[]>;
+    for (const [mv, members] of Object.entries(v as Record<string, number[]>)) {
+      const value = Number(mv.slice(1));
+      for (const member of members) (group[`${m[2]}${member}`] ??= []).push(value);
+    }
+  }
+  for (const [k, v] of Object.entries(out)) {
+    if (Array.isArray(v)) v.sort((a, b) => a - b);
+    else if (v && typeof v === 'object' && groups.has(k))
+      for (const arr of Object.values(v as Record<string, number[]>)) arr.sort((a, b) => a - b);
+  }
+  return out as unknown as EvidenceDoc;
 }
