@@ -90,6 +90,16 @@ export class EvidenceRepository {
     return doc?.buckets ?? null;
   }
 
+  /** Bucket counts looked up at most once per day for one call (a day without state is not remembered). */
+  private countsOf(): (day: string) => Promise<number | null> {
+    const memo = new Map<string, Promise<number | null>>();
+    return (day) => {
+      let n = memo.get(day);
+      if (!n) memo.set(day, (n = this.bucketsOf(day, false)));
+      return n;
+    };
+  }
+
   /** Folds deltas into the state: one update per touched bucket, by _id alone, in commands of ≤ APPLY_CHUNK. */
   async apply(deltas: readonly EvidenceDelta[], now = Date.now()): Promise<void> {
     if (!deltas.length) return;
@@ -154,8 +164,9 @@ export class EvidenceRepository {
   async states(tasks: readonly { id: string; day: string }[]): Promise<Map<string, EvidenceDoc>> {
     const out = new Map<string, EvidenceDoc>();
     const wanted = new Map<string, Map<string, string[]>>();
+    const counts = this.countsOf();
     for (const t of tasks) {
-      const n = await this.bucketsOf(t.day, false);
+      const n = await counts(t.day);
       if (!n) continue;
       let byBucket = wanted.get(t.day);
       if (!byBucket) wanted.set(t.day, (byBucket = new Map()));
@@ -203,8 +214,9 @@ export class EvidenceRepository {
     items: { id: string; day: string; rev: number; summary: unknown; asOf: number }[],
   ): Promise<number> {
     const groups = new Map<string, typeof items>();
+    const counts = this.countsOf();
     for (const s of items) {
-      const n = await this.bucketsOf(s.day, false);
+      const n = await counts(s.day);
       if (!n) continue;
       const k = `${s.day}\u0000${bucketOf(s.id, n)}`;
       const g = groups.get(k);
