@@ -13,7 +13,8 @@ import type { EvidenceDelta, EvidenceDoc } from '../evidence';
  * Per-cell and per-site sets are stored pivoted, by time: the engine's `cells.c12: [minute…]` is kept as
  * `cells:c.m<minute>: [12…]`. A statement's cost also grows with the fields it touches and the fields of the
  * document it rewrites; a fold round meets a few new minutes per task but dozens of cells, and a task's day has
- * fewer minutes with hits than cells, so pivoting cuts the paths per update and the document size several times.
+ * fewer minutes with hits than cells, so pivoting cuts the paths per update several times and the state by a
+ * third.
  * Readers get the engine's shape back (`partOf`), so the pivot is invisible outside this file.
  */
 
