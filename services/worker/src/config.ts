@@ -49,7 +49,7 @@ export class WorkerConfig extends InfraConfig {
   @IsInt()
   @Min(1)
   @Max(256)
-  WORKER_EVIDENCE_BUCKETS = 16;
+  WORKER_EVIDENCE_BUCKETS = 8;
 
   /** The summary job looks at evidence touched this long before its previous run, to survive a missed run. */
   @IsInt()

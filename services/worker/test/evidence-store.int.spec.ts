@@ -106,7 +106,7 @@ describe('evidence state store (bucket documents per service day)', () => {
     for (const b of batches('d-ref')) await reference.apply(b);
 
     class CrashingRepo extends EvidenceRepository {
-      async dropJournal(): Promise<void> {
+      override async dropJournal(): Promise<void> {
         throw new Error('process died after the fold');
       }
     }
@@ -161,7 +161,7 @@ describe('evidence state store (bucket documents per service day)', () => {
       ...Array.from({ length: rounds }, (_, r) => 100 + r),
     ];
     const got = await all(new EvidenceRepository(db.db), 'd-two');
-    for (const id of ids) expect((got[id] as { slots: number[] }).slots).toEqual(want);
+    for (const id of ids) expect((got[id] as unknown as { slots: number[] }).slots).toEqual(want);
   });
 
   it('lets one holder at a time into the write lock, across connections', async () => {

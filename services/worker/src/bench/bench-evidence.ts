@@ -6,7 +6,7 @@
  * to measure the lag.
  *
  *   node services/worker/dist/bench/bench-evidence.js [--records 200000] [--vehicles 200] [--badges 400]
- *        [--batch 1000] [--concurrency 16] [--buckets 16] [--extras] [--keep-stack]
+ *        [--batch 1000] [--concurrency 16] [--buckets 8] [--extras] [--keep-stack]
  * Last line: {"records":N,"evidence_per_s":…,"ingest_per_s":…,"ratio":…,"max_lag_ms":…,…}:
  *   evidence_per_s = records / time from the first job until everything is folded into the state documents
  *   (unthrottled); ratio = that / ingest_per_s; max_lag_ms = worst time from a batch's arrival (paced like the
@@ -51,7 +51,7 @@ const VEHICLES = arg('vehicles', 200);
 const BADGES = arg('badges', 400);
 const BATCH = arg('batch', 1000);
 const CONCURRENCY = arg('concurrency', 16);
-const BUCKETS = arg('buckets', 16);
+const BUCKETS = arg('buckets', 8);
 const EXTRAS = process.argv.includes('--extras');
 const KEEP = process.argv.includes('--keep-stack');
 const log = (msg: string) => process.stdout.write(`${msg}\n`);

@@ -52,7 +52,7 @@ export class EvidenceRepository {
     private readonly db: Db,
     opts: EvidenceStoreOptions = {},
   ) {
-    this.buckets = opts.buckets ?? 16;
+    this.buckets = opts.buckets ?? 8;
     this.lock = opts.lock ?? ((fn) => fn());
   }
 
