@@ -50,6 +50,15 @@ export class WorkerConfig extends InfraConfig {
   @Min(0)
   WORKER_RECEIVED_SKEW_MS = 30_000;
 
+  /**
+   * Bucket documents per service day for the evidence state: a fold costs one update per touched bucket. Fixed
+   * for a day by its first write, so a change applies from the next new day.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  WORKER_EVIDENCE_BUCKETS = 8;
+
   /** The summary job looks at evidence touched this long before its previous run, to survive a missed run. */
   @IsInt()
   @Min(1)

@@ -4,6 +4,7 @@ import type { Db, MongoClient } from 'mongodb';
 import { WorkerConfig } from './config';
 import { WorkerMetrics } from './http/metrics';
 import { EvidenceRepository } from './persistence/evidence.repository';
+import { redisLock } from './persistence/redis-lock';
 import { TaskSource } from './persistence/task.source';
 import { TelemetryReader } from './persistence/telemetry.reader';
 import { BatchEvidence } from './pipeline/batch-evidence';
@@ -19,7 +20,7 @@ export class EvidenceCore {
   readonly writer: EvidenceWriter;
   readonly batches: BatchEvidence;
   readonly summarizer: Summarizer;
-  /** For /health only; BullMQ keeps its own connections. */
+  /** For /health and the evidence write lock; BullMQ keeps its own connections. */
   readonly redis: Redis;
 
   constructor(
@@ -27,7 +28,12 @@ export class EvidenceCore {
     @Inject(MONGO) readonly mongo: { client: MongoClient; db: Db },
     @Inject(WorkerMetrics) metrics: WorkerMetrics,
   ) {
-    this.repo = new EvidenceRepository(mongo.db);
+    this.redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
+    this.repo = new EvidenceRepository(mongo.db, {
+      buckets: config.WORKER_EVIDENCE_BUCKETS,
+      // Replicas fold into the same bucket documents; FerretDB would lose one of two concurrent updates.
+      lock: redisLock(this.redis, `${config.REDIS_PREFIX}:evidence:write-lock`),
+    });
     this.tasks = new TaskSource(mongo.db, config.WORKER_TASK_CACHE_MS);
     this.writer = new EvidenceWriter(this.repo, (tasks, ms) => {
       metrics.evidenceWrites.observe(ms / 1000);
@@ -39,6 +45,5 @@ export class EvidenceCore {
       this.writer,
     );
     this.summarizer = new Summarizer(this.repo, this.tasks, config.WORKER_SUMMARY_LOOKBACK_MIN * 60_000);
-    this.redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
   }
 }

@@ -39,7 +39,7 @@ export class TasksCore {
       publishDomainEvent(events, DOMAIN_EVENTS.alarmChanged, e.alarmId, e),
     );
     this.lifecycle = new TaskLifecycleRunner(
-      mongo.db,
+      evidence.repo,
       this.taskRepo,
       evidence.tasks,
       (e) => publishDomainEvent(events, DOMAIN_EVENTS.taskChanged, e.taskId, e),

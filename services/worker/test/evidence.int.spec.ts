@@ -12,10 +12,11 @@ import {
   type TestDb,
 } from '@dwg/testing';
 import { drive, offset, ORIGIN, square, stay, straightRoute } from '../src/evidence/test-geometry';
-import type { EvidenceDoc, EvidencePoint, EvidenceTask } from '../src/evidence';
+import type { EvidencePoint, EvidenceTask } from '../src/evidence';
 import { encodePoints, type TelemetryBatchStoredWithPoints } from '../src/jobs/points-codec';
 import { WORKER_JOBS, WORKER_QUEUES } from '../src/jobs/queues';
 import { WORKER_COLLECTIONS } from '../src/persistence/collections';
+import { EvidenceRepository } from '../src/persistence/evidence.repository';
 import { toTaskDoc } from '../src/persistence/task.codec';
 
 /** The built worker process against the test stack, fed batch events the way ingest publishes them. */
@@ -95,8 +96,7 @@ describe('worker: batch events → evidence', () => {
     return event;
   }
 
-  const evidence = (id: string) =>
-    db.db.collection<EvidenceDoc>(WORKER_COLLECTIONS.evidence).findOne({ _id: id });
+  const evidence = (id: string) => new EvidenceRepository(db.db).state(id, 'today');
   const summarizeNow = (tag: string) =>
     evidenceQueue.add(
       WORKER_JOBS.evidence.summarize,

@@ -3,12 +3,16 @@ import type { IndexDescription } from 'mongodb';
 /**
  * Collections the worker owns (to move to @dwg/persistence's COLLECTIONS once the API reads them).
  * `tasks` holds EvidenceTask documents (_id = task id) written by task generation, with their lifecycle;
- * `evidence` one state document per task (_id = task id); `alarms` the alarms (the api acknowledges and closes
- * them); `alarm_state` one document per device with the start of each ongoing condition.
+ * `evidence.<day>` the evidence state of a service day's tasks in bucket documents (`evidence-buckets.ts`);
+ * `alarms` the alarms (the api acknowledges and closes them); `alarm_state` one document per device with the start
+ * of each ongoing condition.
  */
 export const WORKER_COLLECTIONS = {
   tasks: 'tasks',
+  /** Prefix of the per-day state collections `evidence.<day>` (see EvidenceRepository). */
   evidence: 'evidence',
+  /** One entry per service day with evidence state: its bucket count and last fold. */
+  evidenceDays: 'evidence_days',
   alarms: 'alarms',
   alarmState: 'alarm_state',
   /** Evidence deltas durable but not yet folded into `evidence` (see EvidenceWriter); normally near empty. */
@@ -25,10 +29,6 @@ export const WORKER_INDEXES: Record<string, IndexDescription[]> = {
     { key: { contractId: 1, day: 1 }, name: 'contract_day' },
     { key: { operatorId: 1, day: 1 }, name: 'operator_day' },
     { key: { agencyId: 1, day: 1 }, name: 'agency_day' },
-  ],
-  [WORKER_COLLECTIONS.evidence]: [
-    { key: { day: 1, type: 1 }, name: 'day_type' },
-    { key: { touchedAt: 1 }, name: 'touched_at' },
   ],
   [WORKER_COLLECTIONS.alarms]: [
     // One open alarm per condition (no storms): raising an active condition again hits this.

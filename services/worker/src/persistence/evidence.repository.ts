@@ -1,14 +1,20 @@
-import type { AnyBulkWriteOperation, Db, Document } from 'mongodb';
+import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import type { EvidenceDelta, EvidenceDoc } from '../evidence';
 import { WORKER_COLLECTIONS } from './collections';
+import { bucketOf, bucketUpdate, keyOf, partOf, partsOf, type BucketDoc } from './evidence-buckets';
 
-/**
- * Evidence state through the driver (and the journal of not yet folded deltas, see EvidenceWriter): one upsert per task per write, built only from $addToSet/$each, $min, $max
- * and $inc of a revision, so replays and late batches converge on the same state and no transaction or
- * multi-document update is needed (FerretDB supports all of these).
- */
-/** Statements per update command. */
+/** Statements per update command (FerretDB stalls on update commands of hundreds of statements). */
 export const APPLY_CHUNK = 50;
+
+/** Runs a write to the state documents alone among all worker processes (see `redisLock`). */
+export type WriteLock = <T>(fn: () => Promise<T>) => Promise<T>;
+
+export interface EvidenceStoreOptions {
+  /** Bucket documents per service day; fixed for a day by its first write (recorded in `evidence_days`). */
+  buckets?: number;
+  /** Serialises state writes across processes; none needed in a single process. */
+  lock?: WriteLock;
+}
 
 interface JournalDoc {
   _id: string;
@@ -16,33 +22,112 @@ interface JournalDoc {
   deltas: string;
 }
 
+/** `evidence_days`: one entry per service day with state, its bucket count and when it was last folded into. */
+interface DayDoc {
+  _id: string;
+  buckets: number;
+  touchedAt: number;
+}
+
+/**
+ * Evidence state through the driver, and the journal of deltas not yet folded (see EvidenceWriter).
+ *
+ * Storage (`evidence-buckets.ts`): a collection per service day (`evidence.<day>`), holding a fixed number of
+ * bucket documents with the state of each of the day's tasks under a field of its own. A fold issues one update
+ * per touched bucket, built only from $addToSet/$each, $min, $max and $inc, so replays and late batches converge
+ * on the same state without transactions. Callers see one state document per task (`states`, `touchedSince`).
+ *
+ * FerretDB v1 has no document locking: two concurrent updates of one bucket can lose one of them. Every write to
+ * the buckets therefore runs under `lock` (on MongoDB the lock is merely unnecessary).
+ */
 export class EvidenceRepository {
-  /** `parallel`: update commands in flight at once during a fold. */
+  private readonly buckets: number;
+  private readonly lock: WriteLock;
+  /** Bucket count per day: never changes once a day has state. */
+  private readonly dayBuckets = new Map<string, number>();
+  /** Update statements sent to the bucket documents by `apply` (benchmarks). */
+  statements = 0;
+
   constructor(
     private readonly db: Db,
-    private readonly parallel = 1,
-  ) {}
-
-  private get col() {
-    return this.db.collection<EvidenceDoc>(WORKER_COLLECTIONS.evidence);
+    opts: EvidenceStoreOptions = {},
+  ) {
+    this.buckets = opts.buckets ?? 8;
+    this.lock = opts.lock ?? ((fn) => fn());
   }
 
-  /**
-   * Upserts filtered by _id alone (the only filter FerretDB v1 serves from an index), in commands of at most
-   * APPLY_CHUNK statements (FerretDB stalls on update commands of hundreds of statements).
-   */
-  async apply(deltas: readonly EvidenceDelta[], now = Date.now()): Promise<void> {
-    let next = 0;
-    const lane = async () => {
-      for (let i = next; i < deltas.length; i = next) {
-        next += APPLY_CHUNK;
-        const ops: AnyBulkWriteOperation<EvidenceDoc>[] = deltas.slice(i, i + APPLY_CHUNK).map((d) => ({
-          updateOne: { filter: { _id: d.taskId }, update: toUpdate(d, now), upsert: true },
-        }));
-        await this.col.bulkWrite(ops, { ordered: false });
+  /** The collection of a service day's state. */
+  static collectionOf(day: string): string {
+    return `${WORKER_COLLECTIONS.evidence}.${day.replace(/[^\w-]/g, '_')}`;
+  }
+
+  private dayCol(day: string) {
+    return this.db.collection<BucketDoc>(EvidenceRepository.collectionOf(day));
+  }
+
+  private get daysCol() {
+    return this.db.collection<DayDoc>(WORKER_COLLECTIONS.evidenceDays);
+  }
+
+  /** Bucket count of a day with state, or null; `create` records one for a new day (under the write lock). */
+  private async bucketsOf(day: string, create: false): Promise<number | null>;
+  private async bucketsOf(day: string, create: true, now: number): Promise<number>;
+  private async bucketsOf(day: string, create: boolean, now = 0): Promise<number | null> {
+    const known = this.dayBuckets.get(day);
+    if (known) return known;
+    let doc = await this.daysCol.findOne({ _id: day });
+    if (!doc && create) {
+      try {
+        await this.daysCol.insertOne({ _id: day, buckets: this.buckets, touchedAt: now });
+        doc = { _id: day, buckets: this.buckets, touchedAt: now };
+      } catch (e) {
+        // Another process recorded the day first (unique _id): take its count.
+        doc = await this.daysCol.findOne({ _id: day });
+        if (!doc) throw e;
       }
+    }
+    if (doc) this.dayBuckets.set(day, doc.buckets);
+    return doc?.buckets ?? null;
+  }
+
+  /** Bucket counts looked up at most once per day for one call (a day without state is not remembered). */
+  private countsOf(): (day: string) => Promise<number | null> {
+    const memo = new Map<string, Promise<number | null>>();
+    return (day) => {
+      let n = memo.get(day);
+      if (!n) memo.set(day, (n = this.bucketsOf(day, false)));
+      return n;
     };
-    await Promise.all(Array.from({ length: this.parallel }, lane));
+  }
+
+  /** Folds deltas into the state: one update per touched bucket, by _id alone, in commands of ≤ APPLY_CHUNK. */
+  async apply(deltas: readonly EvidenceDelta[], now = Date.now()): Promise<void> {
+    if (!deltas.length) return;
+    const byDay = new Map<string, EvidenceDelta[]>();
+    for (const d of deltas) {
+      const list = byDay.get(d.day);
+      if (list) list.push(d);
+      else byDay.set(d.day, [d]);
+    }
+    await this.lock(async () => {
+      for (const [day, list] of byDay) {
+        const n = await this.bucketsOf(day, true, now);
+        const byBucket = new Map<string, EvidenceDelta[]>();
+        for (const d of list) {
+          const b = bucketOf(d.taskId, n);
+          const l = byBucket.get(b);
+          if (l) l.push(d);
+          else byBucket.set(b, [d]);
+        }
+        const ops: AnyBulkWriteOperation<BucketDoc>[] = [...byBucket].map(([b, ds]) => ({
+          updateOne: { filter: { _id: b }, update: bucketUpdate(day, ds, now), upsert: true },
+        }));
+        for (let i = 0; i < ops.length; i += APPLY_CHUNK)
+          await this.dayCol(day).bulkWrite(ops.slice(i, i + APPLY_CHUNK), { ordered: false });
+        this.statements += ops.length;
+        await this.daysCol.updateOne({ _id: day }, { $max: { touchedAt: now } });
+      }
+    });
   }
 
   private get journalCol() {
@@ -72,48 +157,107 @@ export class EvidenceRepository {
     }
   }
 
-  async find(ids: string[]): Promise<EvidenceDoc[]> {
-    return ids.length ? this.col.find({ _id: { $in: ids } }).toArray() : [];
+  /**
+   * The state of each task that has any, by task id. Reads each needed bucket once with find({_id}) (which
+   * FerretDB serves from its index; `$in` would scan).
+   */
+  async states(tasks: readonly { id: string; day: string }[]): Promise<Map<string, EvidenceDoc>> {
+    const out = new Map<string, EvidenceDoc>();
+    const wanted = new Map<string, Map<string, string[]>>();
+    const counts = this.countsOf();
+    for (const t of tasks) {
+      const n = await counts(t.day);
+      if (!n) continue;
+      let byBucket = wanted.get(t.day);
+      if (!byBucket) wanted.set(t.day, (byBucket = new Map()));
+      const b = bucketOf(t.id, n);
+      const ids = byBucket.get(b);
+      if (ids) ids.push(t.id);
+      else byBucket.set(b, [t.id]);
+    }
+    for (const [day, byBucket] of wanted) {
+      for (const [b, ids] of byBucket) {
+        const doc = await this.dayCol(day).findOne({ _id: b });
+        for (const id of ids) {
+          const s = partOf(doc, id);
+          if (s) out.set(id, s);
+        }
+      }
+    }
+    return out;
   }
 
-  /** Documents changed since `since` whose summary is older than their state. */
+  async state(id: string, day: string): Promise<EvidenceDoc | undefined> {
+    return (await this.states([{ id, day }])).get(id);
+  }
+
+  /** The states of tasks folded into since `since` (any day: late records reach old days too). */
   async touchedSince(since: number): Promise<EvidenceDoc[]> {
-    const docs = await this.col.find({ touchedAt: { $gte: since } }).toArray();
-    return docs.filter((d) => d.summaryRev !== d.rev);
+    const days = await this.daysCol.find({ touchedAt: { $gte: since } }).toArray();
+    const out: EvidenceDoc[] = [];
+    for (const day of days) {
+      const buckets = await this.dayCol(day._id)
+        .find({ touchedAt: { $gte: since } })
+        .toArray();
+      for (const b of buckets)
+        out.push(...partsOf(b).filter((s) => ((s as { touchedAt?: number }).touchedAt ?? 0) >= since));
+    }
+    return out;
   }
 
   /**
-   * Stores summaries, each only if the state has not changed since it was read (same rev): a writer that
-   * changed it in between is followed by a later summary run, so a stale summary never overwrites a newer one.
+   * Stores summaries, one update per bucket. A bucket remembers the asOf of the newest run written into it, and a
+   * run with an older asOf (a retried job overtaken by a later one) writes nothing there, so a stale summary
+   * never overwrites a newer one; `summaryRev` tells the next run which states changed since.
    */
   async writeSummaries(
-    items: { id: string; rev: number; summary: unknown; asOf: number }[],
+    items: { id: string; day: string; rev: number; summary: unknown; asOf: number }[],
   ): Promise<number> {
-    let modified = 0;
-    for (let i = 0; i < items.length; i += APPLY_CHUNK) {
-      const res = await this.col.bulkWrite(
-        items.slice(i, i + APPLY_CHUNK).map((s) => ({
-          updateOne: {
-            filter: { _id: s.id, rev: s.rev },
-            update: { $set: { summary: s.summary, summaryRev: s.rev, summaryAsOf: s.asOf } },
-          },
-        })),
-        { ordered: false },
-      );
-      modified += res.modifiedCount;
+    const groups = new Map<string, typeof items>();
+    const counts = this.countsOf();
+    for (const s of items) {
+      const n = await counts(s.day);
+      if (!n) continue;
+      const k = `${s.day}\u0000${bucketOf(s.id, n)}`;
+      const g = groups.get(k);
+      if (g) g.push(s);
+      else groups.set(k, [s]);
     }
-    return modified;
+    let written = 0;
+    await this.lock(async () => {
+      for (const [k, group] of groups) {
+        const [day, b] = k.split('\u0000');
+        const asOf = Math.max(...group.map((s) => s.asOf));
+        const set: Record<string, unknown> = {};
+        for (const s of group) {
+          const p = `t.${keyOf(s.id)}`;
+          set[`${p}.summary`] = s.summary;
+          set[`${p}.summaryRev`] = s.rev;
+          set[`${p}.summaryAsOf`] = s.asOf;
+        }
+        const res = await this.dayCol(day).updateOne(
+          { _id: b, $or: [{ summaryAsOf: { $exists: false } }, { summaryAsOf: { $lte: asOf } }] },
+          { $set: set, $max: { summaryAsOf: asOf } },
+        );
+        if (res.matchedCount) written += group.length;
+      }
+    });
+    return written;
   }
-}
 
-export function toUpdate(d: EvidenceDelta, now: number): Document {
-  const u: Document = {
-    $setOnInsert: { taskId: d.taskId, day: d.day, type: d.type },
-    $inc: { rev: 1 },
-    $max: { ...d.max, touchedAt: now },
-  };
-  const add = Object.entries(d.add);
-  if (add.length) u.$addToSet = Object.fromEntries(add.map(([k, v]) => [k, { $each: v }]));
-  if (Object.keys(d.min).length) u.$min = d.min;
-  return u;
+  /** Service days with state (oldest first). */
+  async days(): Promise<string[]> {
+    return (await this.daysCol.find({}).sort({ _id: 1 }).toArray()).map((d) => d._id);
+  }
+
+  /** Removes all state and journal (benchmarks between runs). */
+  async clear(): Promise<void> {
+    for (const day of await this.days())
+      await this.dayCol(day)
+        .drop()
+        .catch(() => undefined);
+    await this.daysCol.deleteMany({});
+    await this.journalCol.deleteMany({});
+    this.dayBuckets.clear();
+  }
 }

@@ -20,16 +20,17 @@ function mergeInto(map: Map<string, EvidenceDelta>, deltas: Iterable<EvidenceDel
 }
 
 /**
- * Evidence writes in two stages, because on FerretDB one upsert costs about what inserting ~100 records costs and
+ * Evidence writes in two stages, because on FerretDB one update costs about what inserting ~100 records costs and
  * a batch of records touches nearly every active task:
  *
  * 1. Journal (what a job waits for): the deltas submitted while the previous journal write was in flight are
  *    merged per task and stored as ONE document, so a BullMQ job completes once its evidence is durable at the
  *    price of a single insert, whatever the number of tasks.
  * 2. Fold (in the background): journalled deltas are merged per task across every journal write since the last
- *    fold, pared down to what the in-memory copy of the stored state does not hold yet, and upserted in commands
- *    of at most 50 statements; then the folded journal documents are deleted. Write load follows the number of
- *    active tasks per fold, not the number of batches or records.
+ *    fold, pared down to what the in-memory copy of the stored state does not hold yet, and written into the state
+ *    (EvidenceRepository: one update per touched bucket document of a service day); then the folded journal
+ *    documents are deleted. Write load follows the number of buckets per fold, not the number of batches,
+ *    records or tasks.
  *
  * Every operation is a set union, min or max, so folding a journal entry twice (a crash between the upserts and
  * the delete, another worker recovering it) or in any order gives the same state; that also makes the paring

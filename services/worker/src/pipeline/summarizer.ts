@@ -19,13 +19,13 @@ export class Summarizer {
   async run(asOf: number): Promise<{ summarized: number }> {
     const since = (this.lastRun || asOf) - this.lookbackMs;
     const started = Date.now();
-    const docs = await this.repo.touchedSince(since);
+    const docs = (await this.repo.touchedSince(since)).filter((d) => d.summaryRev !== d.rev);
     const tasks = await this.tasks.byIds(docs.map((d) => d._id));
     const items = [];
     for (const doc of docs) {
       const t = tasks.get(doc._id);
       if (!t) continue; // the task was removed; its evidence stays for the audit trail
-      items.push({ id: doc._id, rev: doc.rev ?? 0, summary: summarize(t, doc, asOf), asOf });
+      items.push({ id: doc._id, day: doc.day, rev: doc.rev ?? 0, summary: summarize(t, doc, asOf), asOf });
     }
     const summarized = await this.repo.writeSummaries(items);
     this.lastRun = started;

@@ -1,7 +1,6 @@
-import type { Db } from 'mongodb';
 import type { TaskChanged } from '@dwg/contracts';
-import { summarize, type EvidenceDoc } from '../evidence';
-import { WORKER_COLLECTIONS } from '../persistence/collections';
+import { summarize } from '../evidence';
+import type { EvidenceRepository } from '../persistence/evidence.repository';
 import type { TaskSource } from '../persistence/task.source';
 import type { StoredTask, TaskRepository } from '../persistence/task.repository';
 import { taskChanged } from './events';
@@ -23,7 +22,7 @@ export class TaskLifecycleRunner {
   private lastRun = 0;
 
   constructor(
-    private readonly db: Db,
+    private readonly evidence: EvidenceRepository,
     private readonly repo: TaskRepository,
     private readonly source: TaskSource,
     private readonly publish: (e: TaskChanged) => Promise<void>,
@@ -34,8 +33,7 @@ export class TaskLifecycleRunner {
   async run(asOf: number): Promise<LifecycleOutcome> {
     const started = Date.now();
     const since = (this.lastRun || started) - this.lookbackMs;
-    const evidence = this.db.collection<EvidenceDoc & { touchedAt?: number }>(WORKER_COLLECTIONS.evidence);
-    const touched = await evidence.find({ touchedAt: { $gte: since } }, { projection: { _id: 1 } }).toArray();
+    const touched = await this.evidence.touchedSince(since);
     const due = await this.repo.due(asOf);
     const ids = [...new Set([...touched.map((d) => d._id), ...due.map((t) => t._id)])];
     const out = await this.check(ids, asOf);
@@ -49,14 +47,7 @@ export class TaskLifecycleRunner {
     if (!ids.length) return out;
     const tasks = await this.repo.byIds(ids);
     const compiled = await this.source.byIds(tasks.map((t) => t._id));
-    const docs = new Map<string, EvidenceDoc>();
-    for (let i = 0; i < ids.length; i += 500) {
-      const rows = await this.db
-        .collection<EvidenceDoc>(WORKER_COLLECTIONS.evidence)
-        .find({ _id: { $in: ids.slice(i, i + 500) } })
-        .toArray();
-      for (const r of rows) docs.set(r._id, r);
-    }
+    const docs = await this.evidence.states(tasks.map((t) => ({ id: t._id, day: t.day })));
     const writes = [];
     for (const t of tasks) {
       const c = compiled.get(t._id);
