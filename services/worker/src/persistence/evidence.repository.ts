@@ -1,10 +1,8 @@
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import type { EvidenceDelta, EvidenceDoc } from '../evidence';
+import { bulkWriteInCommands } from '@dwg/persistence';
 import { WORKER_COLLECTIONS } from './collections';
 import { bucketOf, bucketUpdate, keyOf, partOf, partsOf, type BucketDoc } from './evidence-buckets';
-
-/** Statements per update command (FerretDB stalls on update commands of hundreds of statements). */
-export const APPLY_CHUNK = 50;
 
 /** Runs a write to the state documents alone among all worker processes (see `redisLock`). */
 export type WriteLock = <T>(fn: () => Promise<T>) => Promise<T>;
@@ -100,7 +98,7 @@ export class EvidenceRepository {
     };
   }
 
-  /** Folds deltas into the state: one update per touched bucket, by _id alone, in commands of ≤ APPLY_CHUNK. */
+  /** Folds deltas into the state: one update per touched bucket, by _id alone, in commands of ≤ WRITE_STATEMENTS_PER_COMMAND. */
   async apply(deltas: readonly EvidenceDelta[], now = Date.now()): Promise<void> {
     if (!deltas.length) return;
     const byDay = new Map<string, EvidenceDelta[]>();
@@ -122,8 +120,7 @@ export class EvidenceRepository {
         const ops: AnyBulkWriteOperation<BucketDoc>[] = [...byBucket].map(([b, ds]) => ({
           updateOne: { filter: { _id: b }, update: bucketUpdate(day, ds, now), upsert: true },
         }));
-        for (let i = 0; i < ops.length; i += APPLY_CHUNK)
-          await this.dayCol(day).bulkWrite(ops.slice(i, i + APPLY_CHUNK), { ordered: false });
+        await bulkWriteInCommands(this.dayCol(day), ops);
         this.statements += ops.length;
         await this.daysCol.updateOne({ _id: day }, { $max: { touchedAt: now } });
       }
@@ -149,12 +146,10 @@ export class EvidenceRepository {
 
   /** One delete per entry, by _id alone (a few per fold). */
   async dropJournal(ids: readonly string[]): Promise<void> {
-    for (let i = 0; i < ids.length; i += APPLY_CHUNK) {
-      await this.journalCol.bulkWrite(
-        ids.slice(i, i + APPLY_CHUNK).map((id) => ({ deleteOne: { filter: { _id: id } } })),
-        { ordered: false },
-      );
-    }
+    await bulkWriteInCommands(
+      this.journalCol,
+      ids.map((id) => ({ deleteOne: { filter: { _id: id } } })),
+    );
   }
 
   /**
