@@ -261,7 +261,7 @@ export class AlarmEngine {
       taskId: task._id,
       at: null,
       ts: task.windowEnd,
-      message: `route ${task.targetIds?.[0] ?? ''} ${state.status} at the window's end: coverage ${Math.round(coverage * 1000) / 10}%`,
+      message: `线路 ${task.targetIds?.[0] ?? ''} 作业时段结束未完成（${state.status === 'missed' ? '漏作业' : '部分完成'}）：覆盖率 ${Math.round(coverage * 1000) / 10}%`,
     };
     await this.apply([{ e: { op: 'raise', signal }, device: null, duty: task }]);
   }

@@ -161,10 +161,10 @@ export function evaluateDevice(
     events.push({ op: 'clear', key: alarmKey(type, about), ts });
 
   for (const p of [...points].sort((a, b) => a.ts - b.ts)) {
-    if (p.evt === 'sos') raise('sos', ctx.deviceId, null, p, `SOS from ${ctx.deviceId}`);
+    if (p.evt === 'sos') raise('sos', ctx.deviceId, null, p, `${ctx.deviceId} 发出 SOS 求助`);
     if (p.bat !== undefined) {
       if (p.bat <= rules.lowBatteryPct)
-        raise('low_battery', ctx.deviceId, null, p, `battery of ${ctx.deviceId} at ${p.bat}%`);
+        raise('low_battery', ctx.deviceId, null, p, `${ctx.deviceId} 电量低：${p.bat}%`);
       else if (p.bat >= rules.lowBatteryClearPct) clear('low_battery', ctx.deviceId, p.ts);
     }
     // Zone: a vehicle leaving its shift's zone (zone_exit) or a worker leaving their post (off_post). Folded
@@ -199,7 +199,7 @@ export function evaluateDevice(
             duty.taskId,
             duty.taskId,
             p,
-            `${ctx.deviceId} outside its zone for ${Math.round((st.lastOutside - st.outsideSince) / MIN)} min`,
+            `${ctx.deviceId} ${zoneType === 'off_post' ? '离岗' : '驶出作业区域'} ${Math.round((st.lastOutside - st.outsideSince) / MIN)} 分钟`,
           );
       }
     }
@@ -220,7 +220,7 @@ export function evaluateDevice(
             ctx.deviceId,
             duty?.taskId ?? null,
             p,
-            `${ctx.deviceId} at ${spd} km/h (limit ${limit})`,
+            `${ctx.deviceId} 超速：${spd} km/h（限速 ${limit}）`,
           );
       } else if (st.overSince != null) {
         st.overSince = null;
@@ -237,7 +237,7 @@ export function evaluateDevice(
             duty.taskId,
             duty.taskId,
             p,
-            `${ctx.deviceId} stopped for ${Math.round((p.ts - st.stoppedSince) / MIN)} min on shift`,
+            `${ctx.deviceId} 作业时段内停留 ${Math.round((p.ts - st.stoppedSince) / MIN)} 分钟`,
           );
       } else if (st.stoppedSince != null) {
         if (st.stoppedTask) clear('stopped_too_long', st.stoppedTask, p.ts);
@@ -255,7 +255,7 @@ export function evaluateDevice(
             ctx.deviceId,
             duty?.taskId ?? null,
             p,
-            `${ctx.deviceId} moving at ${Math.round(v)} km/h for ${Math.round((p.ts - st.fastSince) / MIN)} min`,
+            `${ctx.deviceId} 以 ${Math.round(v)} km/h 移动 ${Math.round((p.ts - st.fastSince) / MIN)} 分钟（疑似胸牌随车）`,
           );
       } else if (st.fastSince != null) {
         st.fastSince = null;
@@ -304,8 +304,8 @@ export function offlineEvents(
           at: null,
           ts: now,
           message: lastSeen.has(d.deviceId)
-            ? `${d.deviceId} silent for ${Math.round(silentMs / MIN)} min on shift`
-            : `${d.deviceId} has not reported since its shift began`,
+            ? `${d.deviceId} 当班离线 ${Math.round(silentMs / MIN)} 分钟`
+            : `${d.deviceId} 自班次开始未上报`,
         },
       });
     else if (lastSeen.has(d.deviceId))

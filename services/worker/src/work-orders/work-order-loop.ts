@@ -93,7 +93,7 @@ export class WorkOrderLoop implements OnModuleInit {
         contractId: o!.contractId,
         operatorId: o!.operatorId,
         agencyId: o!.agencyId,
-        message: `${job.card === 'yellow' ? '黄牌' : '红牌'}: work order ${o!._id} (${o!.category}) is past its ${job.card === 'yellow' ? 'first' : 'second'} deadline`,
+        message: `${job.card === 'yellow' ? '黄牌' : '红牌'}：工单 ${o!._id}（${o!.category}）超过${job.card === 'yellow' ? '首次' : '第二'}时限`,
         at: now.toISOString(),
       })
       .catch((e: { code?: number }) => {
