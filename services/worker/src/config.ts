@@ -59,6 +59,15 @@ export class WorkerConfig extends InfraConfig {
   @Max(256)
   WORKER_EVIDENCE_BUCKETS = 8;
 
+  /**
+   * On SIGTERM, how long to wait for jobs in hand and the last evidence fold. Jobs still running after it are left
+   * to BullMQ, which runs them again once their locks expire (every job is idempotent); an unfolded journal is
+   * folded at the next start.
+   */
+  @IsInt()
+  @Min(0)
+  WORKER_SHUTDOWN_GRACE_MS = 20_000;
+
   /** The summary job looks at evidence touched this long before its previous run, to survive a missed run. */
   @IsInt()
   @Min(1)

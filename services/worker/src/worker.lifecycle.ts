@@ -66,11 +66,30 @@ export class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicatio
   async beforeApplicationShutdown(): Promise<void> {
     this.logger.info('worker stopping: crons, then jobs in hand, then evidence writes');
     for (const job of this.scheduler.getCronJobs().values()) void job.stop();
-    // close() waits for active jobs; Nest's own close of these workers afterwards is a no-op.
-    await Promise.all(this.processors.map((p) => p.worker.close()));
-    await this.core.writer.drain();
+    // close() waits for active jobs; Nest's own close of these workers afterwards is a no-op. A long job (a large
+    // district's generation on FerretDB) must not hold the process past its grace period.
+    const deadline = Date.now() + this.config.WORKER_SHUTDOWN_GRACE_MS;
+    if (!(await settlesBy(deadline, Promise.all(this.processors.map((p) => p.worker.close()))))) {
+      this.logger.warn('jobs still running at the end of the grace period: BullMQ retries them (idempotent)');
+      await Promise.all(this.processors.map((p) => p.worker.close(true)));
+    }
+    if (!(await settlesBy(deadline, this.core.writer.drain())))
+      this.logger.warn('evidence journal not folded within the grace period: the next start folds it');
     this.core.redis.disconnect();
     await this.core.mongo.client.close();
     this.logger.info('worker stopped');
+  }
+}
+
+/** Whether the promise resolves before the deadline; a rejection is thrown as before. */
+async function settlesBy(deadline: number, p: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([p.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
