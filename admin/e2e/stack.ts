@@ -1,17 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  REPO_ROOT,
-  chromiumBinary,
-  down,
-  profile,
-  readPid,
-  serviceEnv,
-  startDetached,
-  up,
-  urls,
-} from '@dwg/local-stack';
+import { REPO_ROOT, chromiumBinary, down, profile, seedDemo, startDemoSim, up, urls } from '@dwg/local-stack';
 
 /**
  * The stack the console's end-to-end tests (and the screenshot script) run against: the test profile with every
@@ -40,54 +29,9 @@ export async function startE2eStack(opts: { fresh: boolean; log?: (m: string) =>
     rmSync(p.dataDir, { recursive: true, force: true });
   }
   const env = await up({ profile: PROFILE, services: true, log });
-  const creds = join(p.dataDir, 'sim-credentials.json');
-  const world = join(p.dataDir, 'demo-world.geojson');
-  const seed = spawnSync(
-    process.execPath,
-    [
-      'services/api/dist/seed/cli.js',
-      '--mongo-url',
-      env.MONGO_URL,
-      '--credentials-out',
-      creds,
-      '--geojson-out',
-      world,
-      '--broker-auth',
-      'mosquitto-file',
-      // The month-to-date history npm start seeds: the dashboard, rankings and assessments have figures.
-      '--kpi-history',
-    ],
-    { cwd: REPO_ROOT, env: { ...process.env, ...serviceEnv(p) }, encoding: 'utf8' },
-  );
-  if (seed.status !== 0) throw new Error(`seeding the demo data failed:\n${seed.stderr}`);
-  if (!readPid(p.runDir, 'sim')) {
-    // Fewer badges than npm start: the machine runs the browser too.
-    startDetached(
-      {
-        name: 'sim',
-        command: process.execPath,
-        args: [
-          'device-sim/dist/cli.js',
-          '--credentials',
-          creds,
-          '--vehicles',
-          '50',
-          '--badges',
-          '60',
-          '--duration',
-          '0',
-          '--mqtt-url',
-          env.MQTT_URL,
-          '--quiet',
-          '--world-from',
-          world,
-        ],
-        cwd: REPO_ROOT,
-      },
-      p.runDir,
-      p.logDir,
-    );
-  }
+  const demo = seedDemo(p, env.MONGO_URL);
+  // Fewer badges than npm start: the machine runs the browser too.
+  startDemoSim(p, env.MQTT_URL, demo, { vehicles: 50, badges: 60 });
   const u = urls(p);
   return { ADMIN_URL: u.ADMIN_URL, API_URL: u.API_URL, MQTT_URL: u.MQTT_URL, CHROMIUM: chromium };
 }

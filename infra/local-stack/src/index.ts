@@ -3,3 +3,4 @@ export * from './processes';
 export * from './tools';
 export * from './stack';
 export * from './admin';
+export * from './demo';

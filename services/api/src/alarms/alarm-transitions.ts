@@ -1,18 +1,5 @@
-import type { AlarmStatus, AlarmType } from '@dwg/contracts';
+import type { AlarmStatus } from '@dwg/contracts';
 import { DomainError } from '../common/domain-error';
-
-export const ALARM_TYPES: readonly AlarmType[] = [
-  'zone_exit',
-  'overspeed',
-  'stopped_too_long',
-  'off_post',
-  'device_offline',
-  'sos',
-  'low_battery',
-  'route_missed',
-  'badge_in_vehicle',
-  'bin_overflow',
-];
 
 export type AlarmAction = 'acknowledge' | 'close';
 

@@ -1,4 +1,4 @@
-import { ALARM_TYPES } from '../alarms/alarm-transitions';
+import { ALARM_TYPES } from '@dwg/contracts';
 
 /**
  * Per-contract thresholds (`contract.rules`): evidence options read by task generation and alarm rules read by
