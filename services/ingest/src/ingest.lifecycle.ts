@@ -94,6 +94,7 @@ export class IngestLifecycle implements OnApplicationBootstrap, BeforeApplicatio
         shareGroup: c.INGEST_SHARE_GROUP,
         instanceId: c.INSTANCE_ID,
         connections: c.INGEST_MQTT_CONNECTIONS,
+        receiveMaximum: c.INGEST_MQTT_RECEIVE_MAXIMUM,
       },
       componentLogger(logger, 'mqtt-ingress'),
       metrics,

@@ -24,7 +24,7 @@ export class IngestHarness {
   }
 
   async startIngest(instanceId: string, env: NodeJS.ProcessEnv = {}): Promise<RunningService> {
-    const connections = Number(env.INGEST_MQTT_CONNECTIONS ?? 96);
+    const connections = Number(env.INGEST_MQTT_CONNECTIONS ?? 16); // the service's default
     const id = `${this.prefix}-${instanceId}`;
     for (let i = 0; i < connections; i++) this.clientIds.push(`${id}-${i}`);
     const svc = await startService('ingest', {

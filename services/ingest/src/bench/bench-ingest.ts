@@ -7,20 +7,22 @@
  *  - naive: a consumer that decodes each message and inserts each record with insertOne as it arrives (a sample).
  * Prints its figures and, last, one JSON line.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt from 'mqtt';
 import { ALL_DEVICE_TOPICS, decodeMessage, type TelemetryPoint } from '@dwg/contracts';
 import { Simulator, buildWorld, createDeviceModel } from '@dwg/device-sim';
-import { down, profile, readPid, serviceAccounts, up, urls } from '@dwg/local-stack';
+import { down, profile, readPid, serviceAccounts, up, urls, wipeProfileData } from '@dwg/local-stack';
 import { COLLECTIONS, INDEXES, connectMongo, ensureIndexes } from '@dwg/persistence';
 import { provisionDevicesIn, startService } from '@dwg/testing';
+import { LeanDevice } from './lean-device';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: number) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : dflt;
 };
+process.env.DWG_FERRETDB_BACKEND ??= 'postgresql';
 const N = arg('records', 200_000);
 const VEHICLES = arg('devices', 200);
 const NAIVE_SAMPLE = Math.min(N, arg('naive-sample', 10_000));
@@ -31,7 +33,7 @@ const log = (m: string) => process.stderr.write(`${m}\n`);
 async function main() {
   const p = profile('bench');
   await down('bench');
-  rmSync(p.dataDir, { recursive: true, force: true });
+  wipeProfileData(p);
   log(
     `bench: starting the bench stack (FerretDB ${process.env.DWG_FERRETDB_BACKEND ?? 'sqlite'} backend, Redis, Mosquitto)`,
   );
@@ -61,21 +63,14 @@ async function main() {
     // as an online terminal does, at QoS 1 with a bounded window of unacknowledged messages.
     const fleet = creds.map((c, d) => ({ cred: c, payloads: devicePayloads(c.deviceId, d, perDevice) }));
     const devices = await Promise.all(
-      fleet.map(({ cred }) =>
-        mqtt.connectAsync(u.MQTT_URL, {
-          clientId: cred.deviceId,
-          username: cred.deviceId,
-          password: cred.secret,
-          clean: true,
-          reconnectPeriod: 0,
-        }),
-      ),
+      fleet.map(({ cred }) => LeanDevice.connect(u.MQTT_URL, cred.deviceId, cred.deviceId, cred.secret)),
     );
     const cpu = new CpuMeter({
       ferretdb: readPid(p.runDir, 'ferretdb'),
       redis: readPid(p.runDir, 'redis'),
       mosquitto: readPid(p.runDir, 'mosquitto'),
       ingest: ingest.process.pid ?? null,
+      ...(postgresql ? { postgresql: postgresProcesses } : {}),
     });
     const t0 = Date.now();
     const running = publishAll(
@@ -108,7 +103,7 @@ async function main() {
     const e2eMs = Date.now() - t0;
     const cpuSeconds = cpu.read();
     const published = await running;
-    await Promise.all(devices.map((c) => c.endAsync()));
+    await Promise.all(devices.map((c) => c.end()));
     await sleep(1000);
     const finalCount = await telemetry.countDocuments({});
     const latency = await metrics(p.ports.ingestHttp);
@@ -118,28 +113,43 @@ async function main() {
     await ingest.stop();
     const e2ePerS = total / (e2eMs / 1000);
     log(
-      `e2e CPU seconds per 10,000 records: ${Object.entries(cpuSeconds)
-        .map(([k, v]) => `${k} ${((v / total) * 10_000).toFixed(2)}`)
-        .join(
-          ', ',
-        )} (the run's wall time on 2 cores allows ${(((2 * e2eMs) / 1000 / total) * 10_000).toFixed(2)})`,
+      `e2e CPU seconds per 10,000 records: ${perTenThousand(cpuSeconds, total)} (the run's wall time on 2 cores allows ${(((2 * e2eMs) / 1000 / total) * 10_000).toFixed(2)})`,
     );
     log(
       `e2e: ${total} records in ${(e2eMs / 1000).toFixed(1)} s = ${Math.round(e2ePerS)}/s (devices acked ${Math.round(published.acked / (published.ms / 1000))}/s; max journal ${maxJournal})`,
     );
 
-    // 2. Raw bulk insert of the same records into the same database.
-    const docs = generate(perDevice, VEHICLES);
-    await db
-      .collection('bench_raw')
-      .drop()
-      .catch(() => undefined);
-    await ensureIndexes(db, { bench_raw: INDEXES[COLLECTIONS.telemetry] });
-    const r0 = Date.now();
-    for (let i = 0; i < docs.length; i += 1000)
-      await db.collection('bench_raw').insertMany(docs.slice(i, i + 1000), { ordered: false });
-    const rawPerS = docs.length / ((Date.now() - r0) / 1000);
-    log(`raw insertMany: ${docs.length} records = ${Math.round(rawPerS)}/s`);
+    // 2. Raw bulk insert of the same records into the same database, 1000 per insertMany, in two orders:
+    //  - the order the devices produce them (round robin over devices, as the broker delivers them to ingest and to
+    //    the naive consumer); this is the baseline of the ratio, since both compared pipelines see that order;
+    //  - device by device (each batch is one device's consecutive records), printed for reference: each batch then
+    //    touches a few pages of the (deviceId, ts, seq) index instead of one per device, which no live stream offers.
+    const byDevice = generate(perDevice, VEHICLES);
+    const arrival = Array.from({ length: byDevice.length }, (_, k) => {
+      const i = Math.floor(k / VEHICLES);
+      return byDevice[(k % VEHICLES) * perDevice + i];
+    });
+    const rawInsert = async (name: string, docs: TelemetryPoint[], order: string) => {
+      await db
+        .collection(name)
+        .drop()
+        .catch(() => undefined);
+      await ensureIndexes(db, { [name]: INDEXES[COLLECTIONS.telemetry] });
+      const rawCpu = new CpuMeter(
+        { ferretdb: readPid(p.runDir, 'ferretdb'), ...(postgresql ? { postgresql: postgresProcesses } : {}) },
+        'bench',
+      );
+      const r0 = Date.now();
+      for (let i = 0; i < docs.length; i += 1000)
+        await db.collection(name).insertMany(docs.slice(i, i + 1000), { ordered: false });
+      const perS = docs.length / ((Date.now() - r0) / 1000);
+      log(
+        `raw insertMany, ${order}: ${docs.length} records = ${Math.round(perS)}/s (CPU seconds per 10,000 records: ${perTenThousand(rawCpu.read(), docs.length)})`,
+      );
+      return perS;
+    };
+    const rawByDevicePerS = await rawInsert('bench_raw_by_device', byDevice, 'device by device');
+    const rawPerS = await rawInsert('bench_raw', arrival, 'in arrival order (the baseline)');
 
     // 3. Naive: decode and insertOne per record as messages arrive (QoS 1, acknowledged at once).
     await db
@@ -194,6 +204,9 @@ async function main() {
       duplicated: Math.max(0, finalCount - total),
       p99_latency_ms: latency.p99Ms,
     };
+    log(
+      `ratio of e2e to raw: ${round(e2ePerS / rawPerS)} against the arrival order (reported), ${round(e2ePerS / rawByDevicePerS)} against device by device`,
+    );
     log(`p99 latency receipt → durable: ${latency.p99Ms} ms (from ingest's histogram)`);
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
@@ -206,19 +219,25 @@ async function main() {
 class CpuMeter {
   private readonly start: Record<string, number>;
   private readonly self = process.cpuUsage();
-  constructor(private readonly pids: Record<string, number | null>) {
+  /** A name maps to one pid, or to a function listing a group of processes (PostgreSQL's backends). */
+  constructor(
+    private readonly pids: Record<string, number | null | (() => number[])>,
+    private readonly selfLabel = 'simulator+bench',
+  ) {
     this.start = this.sample();
   }
   private sample(): Record<string, number> {
     const out: Record<string, number> = {};
     for (const [name, pid] of Object.entries(this.pids)) {
-      if (!pid) continue;
-      try {
-        // Fields after the command: utime and stime are the 12th and 13th (clock ticks, 100 per second).
-        const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-        out[name] = (Number(f[11]) + Number(f[12])) / 100;
-      } catch {
-        // The process is gone: its share is simply not reported.
+      const list = typeof pid === 'function' ? pid() : pid ? [pid] : [];
+      for (const one of list) {
+        try {
+          // Fields after the command: utime and stime are the 12th and 13th (clock ticks, 100 per second).
+          const f = readFileSync(`/proc/${one}/stat`, 'utf8').split(') ')[1].split(' ');
+          out[name] = (out[name] ?? 0) + (Number(f[11]) + Number(f[12])) / 100;
+        } catch {
+          // The process is gone: its share is simply not reported.
+        }
       }
     }
     return out;
@@ -226,7 +245,7 @@ class CpuMeter {
   read(): Record<string, number> {
     const now = this.sample();
     const self = process.cpuUsage(this.self);
-    const out: Record<string, number> = { 'simulator+bench': (self.user + self.system) / 1e6 };
+    const out: Record<string, number> = { [this.selfLabel]: (self.user + self.system) / 1e6 };
     for (const [k, v] of Object.entries(now)) out[k] = v - (this.start[k] ?? 0);
     return out;
   }
@@ -244,7 +263,7 @@ function devicePayloads(deviceId: string, index: number, n: number): Buffer[] {
 
 /** Publishes every device's payloads in order, at most `window` unacknowledged in all. */
 async function publishAll(
-  devices: { client: mqtt.MqttClient; topic: string; payloads: Buffer[] }[],
+  devices: { client: LeanDevice; topic: string; payloads: Buffer[] }[],
   window: number,
 ): Promise<{ acked: number; ms: number }> {
   const t0 = Date.now();
@@ -252,21 +271,38 @@ async function publishAll(
   const perDevice = Math.max(1, Math.floor(window / devices.length));
   await Promise.all(
     devices.map(async (d) => {
-      let inflight: Promise<unknown>[] = [];
-      for (const payload of d.payloads) {
-        inflight.push(d.client.publishAsync(d.topic, payload, { qos: 1 }).then(() => acked++));
-        if (inflight.length >= perDevice) {
-          await Promise.all(inflight);
-          inflight = [];
-        }
+      for (let i = 0; i < d.payloads.length; i += perDevice) {
+        const chunk = d.payloads.slice(i, i + perDevice);
+        await d.client.publishAll(d.topic, chunk);
+        acked += chunk.length;
       }
-      await Promise.all(inflight);
     }),
   );
   return { acked, ms: Date.now() - t0 };
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
+
+const postgresql = process.env.DWG_FERRETDB_BACKEND === 'postgresql';
+
+/** The machine's PostgreSQL processes (server and backends): FerretDB's PostgreSQL backend works through them. */
+function postgresProcesses(): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres';
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+const perTenThousand = (cpu: Record<string, number>, records: number) =>
+  Object.entries(cpu)
+    .map(([k, v]) => `${k} ${((v / records) * 10_000).toFixed(2)}`)
+    .join(', ');
 
 function generate(perDevice: number, devices: number): TelemetryPoint[] {
   const world = WORLD;

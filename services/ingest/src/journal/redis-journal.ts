@@ -49,7 +49,8 @@ export class RedisJournal {
 
   /** Resolves once the entry is durable in Redis; waits first while the journal is above its high-water mark. */
   async append(topic: string, payload: Buffer, receivedAt: Date): Promise<void> {
-    while (this.length >= this.opts.highWater) {
+    // Queue behind earlier waiters (first come, first served); refreshLength wakes only as many as there is room.
+    if (this.length >= this.opts.highWater || this.waiters.length > 0) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
     this.length++;
@@ -91,11 +92,8 @@ export class RedisJournal {
 
   async refreshLength(): Promise<number> {
     this.length = await this.reader.xlen(this.opts.key);
-    if (this.length < this.opts.highWater) {
-      const w = this.waiters;
-      this.waiters = [];
-      w.forEach((resolve) => resolve());
-    }
+    const room = this.opts.highWater - this.length;
+    if (room > 0 && this.waiters.length > 0) this.waiters.splice(0, room).forEach((resolve) => resolve());
     return this.length;
   }
 

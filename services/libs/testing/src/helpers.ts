@@ -8,7 +8,15 @@ import mqtt from 'mqtt';
 import { DeviceRegistry, MosquittoFileAuth, type IssuedCredential } from '@dwg/device-registry';
 import type { DeviceKind } from '@dwg/contracts';
 import { connectMongo, ensureIndexes } from '@dwg/persistence';
-import { REPO_ROOT, mosquittoFiles, profile, serviceAccounts, serviceEnv, urls } from '@dwg/local-stack';
+import {
+  REPO_ROOT,
+  SERVICE_NODE_FLAGS,
+  mosquittoFiles,
+  profile,
+  serviceAccounts,
+  serviceEnv,
+  urls,
+} from '@dwg/local-stack';
 
 export const testProfile = () => profile('test');
 
@@ -112,19 +120,23 @@ export async function startService(
   const p = profile(profileName);
   // DWG_SERVICE_NODE_ARGS passes flags to the service's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.DWG_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, join(REPO_ROOT, 'services', name, 'dist', 'main.js')], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      ...serviceEnv(p),
-      INGEST_HTTP_PORT: '0',
-      WORKER_HTTP_PORT: '0',
-      API_PORT: '0',
-      LOG_LEVEL: 'info',
-      ...env,
+  const child = spawn(
+    process.execPath,
+    [...SERVICE_NODE_FLAGS[name], ...nodeArgs, join(REPO_ROOT, 'services', name, 'dist', 'main.js')],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        ...serviceEnv(p),
+        INGEST_HTTP_PORT: '0',
+        WORKER_HTTP_PORT: '0',
+        API_PORT: '0',
+        LOG_LEVEL: 'info',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   const logs: string[] = [];
   let url = '';
   // 'close', not 'exit': it fires once the output pipes are drained, so the last log lines are in `logs`.
