@@ -6,6 +6,8 @@
  *  - raw: the same number of records bulk-inserted straight into the same database (insertMany, 1000 a batch);
  *  - naive: a consumer that decodes each message and inserts each record with insertOne as it arrives (a sample).
  * Prints its figures and, last, one JSON line.
+ *
+ * FerretDB runs on its PostgreSQL backend unless DWG_FERRETDB_BACKEND says otherwise (docs/benchmarks.md: why).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
