@@ -26,8 +26,8 @@ describe('ingest: IngressConnection (MQTT 5 on mqtt-packet)', () => {
     error: (m: string) => warnings.push(m),
   };
   const connection = (
-    onMessage: (topic: string, payload: Buffer) => Promise<void>,
-    over: { clientId?: string; password?: string; group?: string } = {},
+    onMessage: (topic: string, payload: Buffer, signal: AbortSignal) => Promise<void>,
+    over: { clientId?: string; password?: string; group?: string; receiveMaximum?: number } = {},
   ) => {
     const clientId = over.clientId ?? uniqueName('ingress');
     clientIds.push(clientId);
@@ -40,7 +40,7 @@ describe('ingest: IngressConnection (MQTT 5 on mqtt-packet)', () => {
         // Each test its own group: an offline member's session still gets its share of the group's messages.
         filter: sharedSubscription(over.group ?? uniqueName('grp')),
         sessionExpiryS: 600,
-        receiveMaximum: 50,
+        receiveMaximum: over.receiveMaximum ?? 50,
         reconnectMs: 200,
       },
       onMessage,
@@ -108,10 +108,62 @@ describe('ingest: IngressConnection (MQTT 5 on mqtt-packet)', () => {
     expect(warnings.some((w) => /journal append failed.*reconnecting/.test(w))).toBe(true);
   });
 
+  it('takes no more unacknowledged messages than its Receive Maximum', async () => {
+    const group = uniqueName('grp');
+    const seen: number[] = [];
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const c = connection(
+      async (_t, p) => {
+        seen.push(seqOf(p));
+        await gate;
+      },
+      { group, receiveMaximum: 5 },
+    );
+    await c.start();
+    for (let seq = 201; seq <= 220; seq++)
+      await publish(device, 'dwg/v1/veh-ic-001/gps', gps(seq, Date.now()));
+    await waitUntil('5 messages in flight', async () => seen.length >= 5, 10_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(seen).toHaveLength(5); // the broker holds the other 15 until some are acknowledged
+    open();
+    await waitUntil('all 20 messages', async () => seen.length === 20, 10_000);
+    await c.stop();
+  });
+
+  it('acknowledges nothing that was not durable when its connection ended: the broker redelivers all of it', async () => {
+    const clientId = uniqueName('ingress');
+    const group = uniqueName('grp');
+    const seen: number[] = [];
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const c = connection(
+      async (_t, p) => {
+        seen.push(seqOf(p));
+        await gate;
+      },
+      { clientId, group },
+    );
+    await c.start();
+    for (let seq = 301; seq <= 320; seq++)
+      await publish(device, 'dwg/v1/veh-ic-001/gps', gps(seq, Date.now()));
+    await waitUntil('20 messages in flight', async () => seen.length === 20, 10_000);
+    await c.stop(); // the appends are still pending
+    open(); // they complete after their connection is gone: their acknowledgements must not be sent
+    await new Promise((r) => setTimeout(r, 300));
+
+    const again: number[] = [];
+    const c2 = connection(async (_t, p) => void again.push(seqOf(p)), { clientId, group });
+    await c2.start();
+    await waitUntil('the 20 redelivered', async () => again.length >= 20, 10_000);
+    await c2.stop();
+    expect(again.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => 301 + i));
+  });
+
   it('refuses to start with a clear message when the broker rejects its credentials', async () => {
     const c = connection(async () => undefined, { password: 'not-the-password' });
     await expect(c.start()).rejects.toThrow(
-      /the broker refused ingest's connection .*CONNACK reason code 13[45]/,
+      /the broker refused ingest's connection .*CONNACK reason code 13[45] \((bad user name or password|not authorized)\)/,
     );
   });
 });

@@ -37,11 +37,15 @@ export class LeanDevice {
         }
       });
       parser.on('error', (e: Error) => device.fail(e));
-      socket.once('error', (e) => {
+      socket.on('error', (e) => {
         device.fail(e);
         reject(e);
       });
-      socket.once('close', () => device.fail(new Error(`${clientId}: connection closed`)));
+      socket.once('close', () => {
+        const closed = new Error(`${clientId}: connection closed`);
+        device.fail(closed);
+        reject(closed); // before CONNACK; a no-op after it
+      });
     });
     socket.on('data', (chunk) => parser.parse(chunk));
     socket.write(

@@ -1,6 +1,7 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import mqttPacket, { type IPublishPacket, type Packet } from 'mqtt-packet';
+import { AppendAbandoned } from '../journal/redis-journal';
 import type { IngressLogger } from './mqtt-ingress';
 
 export interface IngressConnectionOptions {
@@ -18,6 +19,31 @@ export interface IngressConnectionOptions {
 }
 
 const MQTT5 = { protocolVersion: 5 } as const;
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** CONNACK reason codes that a retry cannot fix: at start-up they are configuration errors. */
+const FATAL_CONNACK: Record<number, string> = {
+  0x84: 'unsupported protocol version',
+  0x85: 'client identifier not valid',
+  0x86: 'bad user name or password',
+  0x87: 'not authorized',
+  0x8a: 'banned',
+  0x8c: 'bad authentication method',
+};
+
+/** One socket's life: what was received on it is acknowledged on it or not at all. */
+interface Link {
+  socket: Socket;
+  /** Whether the socket has closed: appends still waiting for room give up (the broker redelivers). */
+  abandoned: () => boolean;
+  /** Packet ids received and not yet acknowledged; a second delivery of one of them is ignored. */
+  inflight: Set<number>;
+  acks: number[];
+  flush: NodeJS.Immediate | null;
+  keepalive: NodeJS.Timeout | null;
+  connectTimer: NodeJS.Timeout | null;
+  lastReceived: number;
+}
 
 /**
  * One MQTT 5 connection of ingest's shared subscription, written on mqtt-packet because MQTT.js cannot do what
@@ -32,23 +58,24 @@ const MQTT5 = { protocolVersion: 5 } as const;
  * expiry set). Acknowledgements still pending for a dropped socket are discarded for the same reason.
  */
 export class IngressConnection {
-  private socket: Socket | null = null;
+  private link: Link | null = null;
   private stopped = false;
-  private acks: number[] = [];
-  private ackFlush: NodeJS.Immediate | null = null;
-  private keepalive: NodeJS.Timeout | null = null;
   private reconnect: NodeJS.Timeout | null = null;
-  private lastReceived = 0;
   private firstSubscribe: { resolve: () => void; reject: (e: Error) => void } | null = null;
 
   constructor(
     private readonly opts: IngressConnectionOptions,
-    private readonly onMessage: (topic: string, payload: Buffer) => Promise<void>,
+    /** Resolves once the message is durable; `abandoned()` turns true when its connection closes first. */
+    private readonly onMessage: (topic: string, payload: Buffer, abandoned: () => boolean) => Promise<void>,
     private readonly log: IngressLogger,
   ) {}
 
   /** Resolves once connected and subscribed; rejects when the broker refuses the credentials. */
   start(): Promise<void> {
+    const scheme = new URL(this.opts.url).protocol;
+    if (!['mqtt:', 'tcp:', 'mqtts:'].includes(scheme))
+      return Promise.reject(new Error(`MQTT_URL: ingest connects over mqtt:// or mqtts://, not ${scheme}//`));
+    this.stopped = false;
     return new Promise((resolve, reject) => {
       this.firstSubscribe = { resolve, reject };
       this.open();
@@ -59,11 +86,17 @@ export class IngressConnection {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.reconnect) clearTimeout(this.reconnect);
-    const socket = this.socket;
-    if (!socket || socket.destroyed) return;
-    const closed = new Promise((resolve) => socket.once('close', resolve));
-    socket.end(mqttPacket.generate({ cmd: 'disconnect', reasonCode: 0 }, MQTT5));
-    const timer = setTimeout(() => socket.destroy(), 2000);
+    this.firstSubscribe?.reject(
+      new Error(`mqtt connection ${this.opts.clientId}: stopped before it subscribed`),
+    );
+    this.firstSubscribe = null;
+    const link = this.link;
+    if (!link || link.socket.destroyed) return;
+    const closed = new Promise((resolve) => link.socket.once('close', resolve));
+    if (link.flush) clearImmediate(link.flush);
+    this.flushAcks(link); // what is durable already is acknowledged now rather than redelivered
+    link.socket.end(mqttPacket.generate({ cmd: 'disconnect', reasonCode: 0 }, MQTT5));
+    const timer = setTimeout(() => link.socket.destroy(), 2000);
     await closed;
     clearTimeout(timer);
   }
@@ -75,22 +108,39 @@ export class IngressConnection {
     const socket = tls
       ? tlsConnect({ host: u.hostname, port, servername: u.hostname })
       : netConnect(port, u.hostname);
-    this.socket = socket;
+    const link: Link = {
+      socket,
+      abandoned: () => socket.destroyed,
+      inflight: new Set(),
+      acks: [],
+      flush: null,
+      keepalive: null,
+      lastReceived: Date.now(),
+      // A broker (or a balancer in front of it) that accepts the connection and never answers would otherwise
+      // hold this client id offline for good, its share of the group's messages queuing in its session.
+      connectTimer: setTimeout(() => {
+        this.log.warn(
+          `mqtt connection ${this.opts.clientId}: no answer to CONNECT in ${CONNECT_TIMEOUT_MS} ms`,
+        );
+        socket.destroy();
+      }, CONNECT_TIMEOUT_MS),
+    };
+    this.link = link;
     socket.setNoDelay(true);
     const parser = mqttPacket.parser(MQTT5);
-    parser.on('packet', (p: Packet) => this.handle(socket, p));
+    parser.on('packet', (p: Packet) => this.handle(link, p));
     parser.on('error', (e: Error) => {
       this.log.warn(`mqtt connection ${this.opts.clientId}: malformed packet from the broker (${e.message})`);
       socket.destroy();
     });
     socket.on('data', (chunk) => {
-      this.lastReceived = Date.now();
+      link.lastReceived = Date.now();
       parser.parse(chunk);
     });
     socket.once(tls ? 'secureConnect' : 'connect', () => {
-      this.lastReceived = Date.now();
+      if (this.stopped) return void socket.destroy();
       this.write(
-        socket,
+        link,
         mqttPacket.generate(
           {
             cmd: 'connect',
@@ -111,18 +161,19 @@ export class IngressConnection {
       );
     });
     socket.on('error', (e) => this.log.warn(`mqtt connection ${this.opts.clientId}: ${e.message}`));
-    socket.once('close', () => this.closed(socket));
+    socket.once('close', () => this.closed(link));
   }
 
-  private handle(socket: Socket, p: Packet) {
+  private handle(link: Link, p: Packet) {
     switch (p.cmd) {
       case 'connack': {
         const code = p.reasonCode ?? p.returnCode ?? 0;
-        if (code !== 0) return this.refused(socket, `CONNACK reason code ${code}`);
-        this.startKeepalive(socket);
+        if (code !== 0) return this.refused(link, code);
+        // MQTT 5: the broker's Server Keep Alive, when it sends one, replaces ours.
+        this.startKeepalive(link, p.properties?.serverKeepAlive ?? this.opts.keepaliveS ?? 30);
         // Subscribing again is harmless when the broker kept the session, and repairs one that it did not.
         this.write(
-          socket,
+          link,
           mqttPacket.generate(
             { cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: this.opts.filter, qos: 1 }] },
             MQTT5,
@@ -131,97 +182,129 @@ export class IngressConnection {
         return;
       }
       case 'suback': {
+        if (link.connectTimer) clearTimeout(link.connectTimer);
+        link.connectTimer = null;
         const granted = (p.granted as number[])[0];
-        if (granted === undefined || granted >= 0x80)
-          return this.refused(socket, `SUBACK reason code ${granted} for ${this.opts.filter}`);
+        if (granted === undefined || granted >= 0x80) {
+          this.log.warn(`mqtt connection ${this.opts.clientId}: SUBACK reason code ${granted}`);
+          return this.fail(
+            link,
+            `the broker refused the subscription ${this.opts.filter} (reason code ${granted})`,
+          );
+        }
         this.firstSubscribe?.resolve();
         this.firstSubscribe = null;
         return;
       }
       case 'publish':
-        return this.received(socket, p);
+        return this.received(link, p);
       case 'disconnect':
         this.log.warn(
           `mqtt connection ${this.opts.clientId}: the broker disconnected (reason ${p.reasonCode})`,
         );
-        socket.destroy();
+        link.socket.destroy();
         return;
       default:
         return; // pingresp: lastReceived is enough
     }
   }
 
-  private received(socket: Socket, p: IPublishPacket) {
+  private received(link: Link, p: IPublishPacket) {
     const payload = typeof p.payload === 'string' ? Buffer.from(p.payload) : p.payload;
-    this.onMessage(p.topic, payload).then(
+    const id = p.qos > 0 ? p.messageId : undefined;
+    if (id !== undefined) {
+      // A second delivery of an id still in flight: acknowledging both could acknowledge a later message that
+      // reuses the id before it is durable. The first delivery's acknowledgement covers it.
+      if (link.inflight.has(id)) return;
+      link.inflight.add(id);
+    }
+    this.onMessage(p.topic, payload, link.abandoned).then(
       () => {
-        if (p.qos === 1 && p.messageId !== undefined) this.ack(socket, p.messageId);
+        if (id !== undefined) this.ack(link, id);
       },
       (err: unknown) => {
+        if (err instanceof AppendAbandoned || link.socket.destroyed) return; // redelivered on the next connection
         // Not durable. A PUBACK, even with an error code, would end the delivery and lose the message, so drop
         // the connection unacknowledged instead: the broker redelivers it to the persistent session.
         this.log.error(`journal append failed for ${p.topic}; reconnecting so the broker redelivers`, err);
-        socket.destroy();
+        link.socket.destroy();
       },
     );
   }
 
-  private ack(socket: Socket, messageId: number) {
-    if (socket !== this.socket || socket.destroyed) return; // that delivery ended with its socket
-    this.acks.push(messageId);
-    this.ackFlush ??= setImmediate(() => {
-      this.ackFlush = null;
-      const ids = this.acks;
-      this.acks = [];
-      if (socket !== this.socket || socket.destroyed) return;
-      this.write(
-        socket,
-        Buffer.concat(ids.map((messageId) => mqttPacket.generate({ cmd: 'puback', messageId }, MQTT5))),
-      );
+  private ack(link: Link, messageId: number) {
+    if (link !== this.link || link.socket.destroyed || link.socket.writableEnded) return; // ended with its socket
+    link.acks.push(messageId);
+    link.flush ??= setImmediate(() => {
+      link.flush = null;
+      this.flushAcks(link);
     });
   }
 
-  private startKeepalive(socket: Socket) {
-    const s = this.opts.keepaliveS ?? 30;
-    if (this.keepalive) clearInterval(this.keepalive);
-    this.keepalive = setInterval(
-      () => {
-        if (Date.now() - this.lastReceived > s * 1500) {
-          this.log.warn(`mqtt connection ${this.opts.clientId}: no answer from the broker for ${s * 1.5} s`);
-          socket.destroy();
-          return;
-        }
-        this.write(socket, mqttPacket.generate({ cmd: 'pingreq' }, MQTT5));
-      },
-      (s * 1000) / 2,
+  private flushAcks(link: Link) {
+    const ids = link.acks;
+    link.acks = [];
+    if (ids.length === 0 || link.socket.destroyed || link.socket.writableEnded) return;
+    for (const id of ids) link.inflight.delete(id);
+    this.write(
+      link,
+      Buffer.concat(
+        ids.map((messageId) => mqttPacket.generate({ cmd: 'puback', messageId, reasonCode: 0 }, MQTT5)),
+      ),
     );
-    this.keepalive.unref();
   }
 
-  private refused(socket: Socket, why: string) {
+  private startKeepalive(link: Link, seconds: number) {
+    if (seconds <= 0) return; // keepalive off
+    link.keepalive = setInterval(
+      () => {
+        if (Date.now() - link.lastReceived > seconds * 1500) {
+          this.log.warn(
+            `mqtt connection ${this.opts.clientId}: no answer from the broker for ${seconds * 1.5} s`,
+          );
+          link.socket.destroy();
+          return;
+        }
+        this.write(link, mqttPacket.generate({ cmd: 'pingreq' }, MQTT5));
+      },
+      (seconds * 1000) / 2,
+    );
+    link.keepalive.unref();
+  }
+
+  private refused(link: Link, code: number) {
+    const fatal = FATAL_CONNACK[code];
+    if (fatal && this.firstSubscribe) {
+      // At start-up a refusal that a retry cannot fix is a configuration error: fail loudly, do not retry forever.
+      return this.fail(link, `CONNACK reason code ${code} (${fatal})`);
+    }
+    this.log.warn(
+      `mqtt connection ${this.opts.clientId}: CONNACK reason code ${code} (${fatal ?? 'temporary'}); retrying`,
+    );
+    link.socket.destroy();
+  }
+
+  private fail(link: Link, why: string) {
     if (this.firstSubscribe) {
-      // At start-up a refusal is a configuration error: fail loudly instead of retrying forever.
       this.stopped = true;
       this.firstSubscribe.reject(
         new Error(`the broker refused ingest's connection ${this.opts.clientId}: ${why}`),
       );
       this.firstSubscribe = null;
-    } else {
-      this.log.warn(`mqtt connection ${this.opts.clientId}: ${why}; retrying`);
     }
-    socket.destroy();
+    link.socket.destroy();
   }
 
-  private closed(socket: Socket) {
-    if (socket !== this.socket) return;
-    if (this.keepalive) clearInterval(this.keepalive);
-    this.keepalive = null;
-    this.acks = [];
-    if (this.stopped) return;
+  private closed(link: Link) {
+    if (link.connectTimer) clearTimeout(link.connectTimer);
+    if (link.keepalive) clearInterval(link.keepalive);
+    if (link.flush) clearImmediate(link.flush);
+    link.acks = [];
+    if (link !== this.link || this.stopped) return;
     this.reconnect = setTimeout(() => this.open(), this.opts.reconnectMs ?? 1000);
   }
 
-  private write(socket: Socket, data: Buffer) {
-    if (!socket.destroyed) socket.write(data);
+  private write(link: Link, data: Buffer) {
+    if (!link.socket.destroyed && !link.socket.writableEnded) link.socket.write(data);
   }
 }

@@ -42,8 +42,8 @@ export class MqttIngress {
 
   async start(): Promise<void> {
     const filter = sharedSubscription(this.opts.shareGroup);
-    const onMessage = async (topic: string, payload: Buffer) => {
-      await this.journal.append(topic, payload, new Date());
+    const onMessage = async (topic: string, payload: Buffer, abandoned: () => boolean) => {
+      await this.journal.append(topic, payload, new Date(), abandoned);
       this.metrics?.messagesReceived.inc();
     };
     this.connections = Array.from(
