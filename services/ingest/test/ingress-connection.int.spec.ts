@@ -48,6 +48,24 @@ describe('ingest: IngressConnection (MQTT 5 on mqtt-packet)', () => {
     );
   };
   const seqOf = (payload: Buffer) => (JSON.parse(payload.toString()) as { seq: number }).seq;
+  /** A started connection whose appends wait for `open()`, and the device's records first..last published to it. */
+  const heldConnection = async (
+    over: { clientId?: string; group?: string; receiveMaximum?: number },
+    first: number,
+    last: number,
+  ) => {
+    const seen: number[] = [];
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const c = connection(async (_t, p) => {
+      seen.push(seqOf(p));
+      await gate;
+    }, over);
+    await c.start();
+    for (let seq = first; seq <= last; seq++)
+      await publish(device, 'dwg/v1/veh-ic-001/gps', gps(seq, Date.now()));
+    return { c, seen, open };
+  };
 
   beforeAll(async () => {
     db = await createTestDb('ingress');
@@ -64,18 +82,7 @@ describe('ingest: IngressConnection (MQTT 5 on mqtt-packet)', () => {
   it('holds many unacknowledged messages at once and acknowledges each once its append resolves', async () => {
     const clientId = uniqueName('ingress');
     const group = uniqueName('grp');
-    const seen: number[] = [];
-    let open!: () => void;
-    const gate = new Promise<void>((resolve) => (open = resolve));
-    const c = connection(
-      async (_t, p) => {
-        seen.push(seqOf(p));
-        await gate;
-      },
-      { clientId, group },
-    );
-    await c.start();
-    for (let seq = 1; seq <= 20; seq++) await publish(device, 'dwg/v1/veh-ic-001/gps', gps(seq, Date.now()));
+    const { c, seen, open } = await heldConnection({ clientId, group }, 1, 20);
     // All 20 reach the handler while none is acknowledged: one connection holds them all.
     await waitUntil('20 messages in flight on one connection', async () => seen.length === 20, 10_000);
     open();
@@ -110,19 +117,7 @@ describe('ingest: IngressConnection (MQTT 5 on mqtt-packet)', () => {
 
   it('takes no more unacknowledged messages than its Receive Maximum', async () => {
     const group = uniqueName('grp');
-    const seen: number[] = [];
-    let open!: () => void;
-    const gate = new Promise<void>((resolve) => (open = resolve));
-    const c = connection(
-      async (_t, p) => {
-        seen.push(seqOf(p));
-        await gate;
-      },
-      { group, receiveMaximum: 5 },
-    );
-    await c.start();
-    for (let seq = 201; seq <= 220; seq++)
-      await publish(device, 'dwg/v1/veh-ic-001/gps', gps(seq, Date.now()));
+    const { c, seen, open } = await heldConnection({ group, receiveMaximum: 5 }, 201, 220);
     await waitUntil('5 messages in flight', async () => seen.length >= 5, 10_000);
     await new Promise((r) => setTimeout(r, 500));
     expect(seen).toHaveLength(5); // the broker holds the other 15 until some are acknowledged
@@ -134,19 +129,7 @@ describe('ingest: IngressConnection (MQTT 5 on mqtt-packet)', () => {
   it('acknowledges nothing that was not durable when its connection ended: the broker redelivers all of it', async () => {
     const clientId = uniqueName('ingress');
     const group = uniqueName('grp');
-    const seen: number[] = [];
-    let open!: () => void;
-    const gate = new Promise<void>((resolve) => (open = resolve));
-    const c = connection(
-      async (_t, p) => {
-        seen.push(seqOf(p));
-        await gate;
-      },
-      { clientId, group },
-    );
-    await c.start();
-    for (let seq = 301; seq <= 320; seq++)
-      await publish(device, 'dwg/v1/veh-ic-001/gps', gps(seq, Date.now()));
+    const { c, seen, open } = await heldConnection({ clientId, group }, 301, 320);
     await waitUntil('20 messages in flight', async () => seen.length === 20, 10_000);
     await c.stop(); // the appends are still pending
     open(); // they complete after their connection is gone: their acknowledgements must not be sent
