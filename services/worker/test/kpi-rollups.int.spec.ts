@@ -1,4 +1,4 @@
-import { COLLECTIONS, kpiRollupsOf } from '@dwg/persistence';
+import { COLLECTIONS, kpiHistoryOf, kpiRollupsOf } from '@dwg/persistence';
 import type { TaskChanged } from '@dwg/contracts';
 import { createTestDb, type TestDb } from '@dwg/testing';
 import {
@@ -126,7 +126,7 @@ describe('KPI rollups: idempotent $inc without transactions', () => {
     expect(await rollups.apply(changeFromTask(post('t3', 2, false, '2026-10-06')))).toBe('applied');
     const r = await rollup('2026-10-06');
     expect(r?.c).toMatchObject({ postShifts: 1, postAttended: 0, postOnPostMin: 0 });
-    const history = await db.db.collection(COLLECTIONS.kpiHistory).find({ day: '2026-10-06' }).toArray();
+    const history = await db.db.collection(kpiHistoryOf('2026-10-06')).find({ day: '2026-10-06' }).toArray();
     expect(history.map((h) => h.opId).sort()).toEqual(['task:t3:1', 'task:t3:2']);
   });
 
@@ -137,7 +137,7 @@ describe('KPI rollups: idempotent $inc without transactions', () => {
     expect(await rollups.apply(changeFromTask(post('t5', 3, false, '2026-10-09')))).toBe('applied');
     expect(await rollups.apply(ch)).toBe('stale');
     expect((await rollup('2026-10-09'))?.c).toMatchObject({ postShifts: 1, postAttended: 0 });
-    const history = await db.db.collection(COLLECTIONS.kpiHistory).find({ day: '2026-10-09' }).toArray();
+    const history = await db.db.collection(kpiHistoryOf('2026-10-09')).find({ day: '2026-10-09' }).toArray();
     expect(history.map((h) => h.opId).sort()).toEqual(['task:t5:1', 'task:t5:3']);
   });
 

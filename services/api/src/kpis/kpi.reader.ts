@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import { addVectors, type KpiVector, type ServiceLine } from '@dwg/contracts';
-import { COLLECTIONS, kpiRollupsBetween } from '@dwg/persistence';
+import { COLLECTIONS, kpiHistoryBetween, kpiRollupsBetween } from '@dwg/persistence';
 import type { RollupRow } from './kpi-periods';
 
 export interface KpiFilter {
@@ -74,13 +74,21 @@ export class KpiReader {
    * summing those applied up to `at` gives exactly the counters an operator could read then.
    */
   async rowsAsOf(f: KpiFilter, at: Date): Promise<RollupRow[]> {
-    const docs = await this.db
-      .collection(COLLECTIONS.kpiHistory)
-      .find(
-        { ...this.match(f), appliedAt: { $lte: at } },
-        { projection: { zoneId: 1, serviceLine: 1, day: 1, d: 1 }, batchSize: 5000 },
+    // The history is split by month like the rollups; `kpi_history` holds what a database wrote before the split.
+    const names = [...kpiHistoryBetween(f.from, f.to), COLLECTIONS.kpiHistory];
+    const docs = (
+      await Promise.all(
+        names.map((name) =>
+          this.db
+            .collection(name)
+            .find(
+              { ...this.match(f), appliedAt: { $lte: at } },
+              { projection: { zoneId: 1, serviceLine: 1, day: 1, d: 1 }, batchSize: 5000 },
+            )
+            .toArray(),
+        ),
       )
-      .toArray();
+    ).flat();
     const byKey = new Map<string, RollupRow>();
     for (const d of docs) {
       const k = `${d.zoneId ?? '-'}|${d.serviceLine}|${d.day}`;

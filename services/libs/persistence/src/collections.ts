@@ -41,22 +41,23 @@ export const COLLECTIONS = {
 } as const;
 
 /**
- * KPI rollups are split by the month of their service day, `kpi_rollups_YYYYMM`: on FerretDB every update scans
- * its collection, so the `$inc` of a day's rollup costs what that month holds, not the whole history
- * (docs/kpis.md). `kpi_rollups` itself only holds what a database wrote before the split (read, never written).
+ * KPI rollups and their history are split by the month of their service day (`kpi_rollups_YYYYMM`,
+ * `kpi_history_YYYYMM`): on FerretDB every query but one by `_id` scans its collection, so the `$inc` of a day's
+ * rollup, and an as-of read of a month, cost what that month holds, not the whole history (docs/kpis.md).
+ * `kpi_rollups` and `kpi_history` themselves only hold what a database wrote before the split (read, never written).
  */
-export function kpiRollupsOf(day: string): string {
-  return `${COLLECTIONS.kpiRollups}_${day.slice(0, 4)}${day.slice(5, 7)}`;
+function monthOf(base: string, day: string): string {
+  return `${base}_${day.slice(0, 4)}${day.slice(5, 7)}`;
 }
 
-/** The month collections of rollups that a range of service days (YYYY-MM-DD, inclusive) touches. */
-export function kpiRollupsBetween(from: string, to: string): string[] {
+/** The month collections of `base` that a range of service days (YYYY-MM-DD, inclusive) touches. */
+function monthsBetween(base: string, from: string, to: string): string[] {
   const out: string[] = [];
   let y = Number(from.slice(0, 4));
   let m = Number(from.slice(5, 7));
   const last = Number(to.slice(0, 4)) * 12 + Number(to.slice(5, 7));
   while (y * 12 + m <= last) {
-    out.push(kpiRollupsOf(`${y}-${String(m).padStart(2, '0')}`));
+    out.push(monthOf(base, `${y}-${String(m).padStart(2, '0')}`));
     if (++m > 12) {
       m = 1;
       y++;
@@ -64,6 +65,13 @@ export function kpiRollupsBetween(from: string, to: string): string[] {
   }
   return out;
 }
+
+export const kpiRollupsOf = (day: string) => monthOf(COLLECTIONS.kpiRollups, day);
+export const kpiRollupsBetween = (from: string, to: string) =>
+  monthsBetween(COLLECTIONS.kpiRollups, from, to);
+export const kpiHistoryOf = (day: string) => monthOf(COLLECTIONS.kpiHistory, day);
+export const kpiHistoryBetween = (from: string, to: string) =>
+  monthsBetween(COLLECTIONS.kpiHistory, from, to);
 
 /** GridFS bucket of work-order photos. */
 export const WORK_ORDER_PHOTO_BUCKET = 'wo_photos';

@@ -1,4 +1,4 @@
-import type { Collection, Db, IndexDescription } from 'mongodb';
+import type { Collection, Db, Document, IndexDescription } from 'mongodb';
 import {
   alarmContribution,
   planDeltas,
@@ -12,7 +12,7 @@ import {
   type TaskChanged,
   type WorkOrderChanged,
 } from '@dwg/contracts';
-import { COLLECTIONS, ensureIndexes, INDEXES, kpiRollupsOf } from '@dwg/persistence';
+import { COLLECTIONS, ensureIndexes, INDEXES, kpiHistoryOf, kpiRollupsOf } from '@dwg/persistence';
 
 /** One entity's change as the rollups see it: where it counts, what it adds, and what evidence it points to. */
 export interface KpiChange {
@@ -175,7 +175,6 @@ export const appliedField = (entity: string) =>
 
 export const KPI_INDEXES: Record<string, IndexDescription[]> = {
   [COLLECTIONS.kpiContributions]: INDEXES[COLLECTIONS.kpiContributions],
-  [COLLECTIONS.kpiHistory]: INDEXES[COLLECTIONS.kpiHistory],
 };
 
 /** Runs fn after every earlier call with the same key has settled (an in-process lock per key). */
@@ -234,15 +233,14 @@ export class KpiRollups {
   readonly contributions: Collection<ContributionDoc>;
   /** Rollups a database wrote before they were split by month: read by a repair, never written. */
   readonly legacyRollups: Collection<RollupDoc>;
-  readonly history: Collection<HistoryDoc>;
   readonly steps: Collection<StepDoc>;
   private readonly entityLocks = new Map<string, Promise<unknown>>();
   /** FerretDB v1 runs an update as read-modify-write: two $inc of one document at once can lose one. */
   private readonly rollupLocks = new Map<string, Promise<unknown>>();
   /** Per entity, the last step this process saw done: the walk starts there. */
   private readonly heads = new Map<string, StepDoc>();
-  /** Month collections of rollups whose index this process has ensured. */
-  private readonly months = new Map<string, Promise<Collection<RollupDoc>>>();
+  /** Month collections (rollups, history) whose index this process has ensured. */
+  private readonly months = new Map<string, Promise<unknown>>();
 
   /**
    * @param openDays service days stay open this long (null: forever). A change of an entity on a closed day is
@@ -255,18 +253,23 @@ export class KpiRollups {
   ) {
     this.contributions = db.collection<ContributionDoc>(COLLECTIONS.kpiContributions);
     this.legacyRollups = db.collection<RollupDoc>(COLLECTIONS.kpiRollups);
-    this.history = db.collection<HistoryDoc>(COLLECTIONS.kpiHistory);
     this.steps = db.collection<StepDoc>(COLLECTIONS.kpiSteps);
   }
 
   /** The rollups of a service day's month (`kpi_rollups_YYYYMM`), its index ensured on first use. */
   rollupsOf(day: string): Promise<Collection<RollupDoc>> {
-    const name = kpiRollupsOf(day);
-    let col = this.months.get(name);
+    return this.month<RollupDoc>(kpiRollupsOf(day), COLLECTIONS.kpiRollups);
+  }
+
+  /** The history of a service day's month (`kpi_history_YYYYMM`), its index ensured on first use. */
+  historyOf(day: string): Promise<Collection<HistoryDoc>> {
+    return this.month<HistoryDoc>(kpiHistoryOf(day), COLLECTIONS.kpiHistory);
+  }
+
+  private month<T extends Document>(name: string, base: string): Promise<Collection<T>> {
+    let col = this.months.get(name) as Promise<Collection<T>> | undefined;
     if (!col) {
-      col = ensureIndexes(this.db, { [name]: INDEXES[COLLECTIONS.kpiRollups] }).then(() =>
-        this.db.collection<RollupDoc>(name),
-      );
+      col = ensureIndexes(this.db, { [name]: INDEXES[base] }).then(() => this.db.collection<T>(name));
       col.catch(() => this.months.delete(name));
       this.months.set(name, col);
     }
@@ -411,7 +414,7 @@ export class KpiRollups {
     const field = appliedField(step.entity);
     for (const { key, delta } of step.deltas) {
       const rk = rollupKey(key);
-      await this.insertOnce(this.history, {
+      await this.insertOnce(await this.historyOf(key.day), {
         _id: `${step.opId}|${rk}`,
         contractId: key.contractId,
         zoneId: key.zoneId,
