@@ -37,7 +37,7 @@ async function main() {
   await down('bench');
   wipeProfileData(p);
   log(
-    `bench: starting the bench stack (FerretDB ${process.env.DWG_FERRETDB_BACKEND ?? 'sqlite'} backend, Redis, Mosquitto)`,
+    `bench: starting the bench stack (FerretDB ${process.env.DWG_FERRETDB_BACKEND} backend, Redis, Mosquitto)`,
   );
   await up({ profile: 'bench', services: false, log });
   const u = urls(p);
@@ -67,12 +67,16 @@ async function main() {
     const devices = await Promise.all(
       fleet.map(({ cred }) => LeanDevice.connect(u.MQTT_URL, cred.deviceId, cred.deviceId, cred.secret)),
     );
-    const cpu = new CpuMeter({
+    // The database's processes: FerretDB, and on that backend PostgreSQL's.
+    const database = {
       ferretdb: readPid(p.runDir, 'ferretdb'),
+      ...(postgresql ? { postgresql: postgresProcesses } : {}),
+    };
+    const cpu = new CpuMeter({
+      ...database,
       redis: readPid(p.runDir, 'redis'),
       mosquitto: readPid(p.runDir, 'mosquitto'),
       ingest: ingest.process.pid ?? null,
-      ...(postgresql ? { postgresql: postgresProcesses } : {}),
     });
     const t0 = Date.now();
     const running = publishAll(
@@ -137,10 +141,7 @@ async function main() {
         .drop()
         .catch(() => undefined);
       await ensureIndexes(db, { [name]: INDEXES[COLLECTIONS.telemetry] });
-      const rawCpu = new CpuMeter(
-        { ferretdb: readPid(p.runDir, 'ferretdb'), ...(postgresql ? { postgresql: postgresProcesses } : {}) },
-        'bench',
-      );
+      const rawCpu = new CpuMeter(database, 'bench');
       const r0 = Date.now();
       for (let i = 0; i < docs.length; i += 1000)
         await db.collection(name).insertMany(docs.slice(i, i + 1000), { ordered: false });

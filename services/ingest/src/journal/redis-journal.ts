@@ -14,6 +14,12 @@ export class AppendAbandoned extends Error {
   }
 }
 
+interface Waiter {
+  wake: () => void;
+  giveUp: () => void;
+  abandoned?: () => boolean;
+}
+
 export interface JournalOptions {
   key: string;
   group: string;
@@ -33,7 +39,7 @@ export interface JournalOptions {
  */
 export class RedisJournal {
   private length = 0;
-  private waiters: { wake: () => void; giveUp: () => void; abandoned?: () => boolean }[] = [];
+  private waiters: Waiter[] = [];
   private recheck: NodeJS.Timeout | null = null;
 
   /**
@@ -58,9 +64,9 @@ export class RedisJournal {
   /**
    * Resolves once the entry is durable in Redis; waits first while the journal is above its high-water mark.
    * Rejects with AppendAbandoned, without appending, once `abandoned()` says its connection is gone while it waits
-   * (the broker will redeliver the message): checked when its turn comes and every second, so abandoned messages
-   * do not pile up in memory. A function rather than an AbortSignal: one listener per waiting message cost ingest
-   * about a quarter more CPU per record.
+   * (the broker will redeliver the message): checked whenever the length is read, at least every second, so
+   * abandoned messages do not pile up in memory. A function rather than an AbortSignal: one listener per waiting
+   * message cost ingest about a quarter more CPU per record.
    */
   async append(topic: string, payload: Buffer, receivedAt: Date, abandoned?: () => boolean): Promise<void> {
     // Queue behind earlier waiters (first come, first served); refreshLength wakes only as many as there is room.
@@ -69,13 +75,7 @@ export class RedisJournal {
         this.waiters.push({ wake: resolve, giveUp: () => reject(new AppendAbandoned()), abandoned });
         // Waiters are woken when the journal shrinks; this instance's writer may have nothing to complete (another
         // instance took the entries), so look again every second while anyone waits.
-        this.recheck ??= setInterval(() => {
-          this.waiters = this.waiters.filter((w) => !(w.abandoned?.() && (w.giveUp(), true)));
-          if (this.waiters.length === 0) {
-            clearInterval(this.recheck!);
-            this.recheck = null;
-          } else void this.refreshLength().catch(() => undefined);
-        }, 1000).unref();
+        this.recheck ??= setInterval(() => void this.refreshLength().catch(() => undefined), 1000).unref();
       });
     }
     this.length++;
@@ -131,18 +131,23 @@ export class RedisJournal {
 
   async refreshLength(): Promise<number> {
     this.length = await this.reader.xlen(this.opts.key);
-    let room = this.opts.highWater - this.length;
-    let taken = 0;
-    for (; room > 0 && taken < this.waiters.length; taken++) {
-      const w = this.waiters[taken];
-      if (w.abandoned?.()) w.giveUp();
-      else {
-        w.wake();
-        room--;
-      }
-    }
-    if (taken > 0) this.waiters.splice(0, taken);
+    this.wakeWaiters();
     return this.length;
+  }
+
+  /** Gives up the waits of closed connections, then wakes as many others, oldest first, as there is room for. */
+  private wakeWaiters() {
+    const alive: Waiter[] = [];
+    for (const w of this.waiters) {
+      if (w.abandoned?.()) w.giveUp();
+      else alive.push(w);
+    }
+    alive.splice(0, Math.max(0, this.opts.highWater - this.length)).forEach((w) => w.wake());
+    this.waiters = alive;
+    if (alive.length === 0 && this.recheck) {
+      clearInterval(this.recheck);
+      this.recheck = null;
+    }
   }
 
   private async read(count: number, blockMs: number, from: '0' | '>'): Promise<JournalEntry[]> {

@@ -20,6 +20,7 @@ export interface IngressConnectionOptions {
 
 const MQTT5 = { protocolVersion: 5 } as const;
 const CONNECT_TIMEOUT_MS = 10_000;
+const DEFAULT_KEEPALIVE_S = 30;
 
 /** CONNACK reason codes that a retry cannot fix: at start-up they are configuration errors. */
 const FATAL_CONNACK: Record<number, string> = {
@@ -148,7 +149,7 @@ export class IngressConnection {
             protocolVersion: 5,
             clientId: this.opts.clientId,
             clean: false,
-            keepalive: this.opts.keepaliveS ?? 30,
+            keepalive: this.opts.keepaliveS ?? DEFAULT_KEEPALIVE_S,
             username: this.opts.username,
             password: Buffer.from(this.opts.password),
             properties: {
@@ -170,7 +171,10 @@ export class IngressConnection {
         const code = p.reasonCode ?? p.returnCode ?? 0;
         if (code !== 0) return this.refused(link, code);
         // MQTT 5: the broker's Server Keep Alive, when it sends one, replaces ours.
-        this.startKeepalive(link, p.properties?.serverKeepAlive ?? this.opts.keepaliveS ?? 30);
+        this.startKeepalive(
+          link,
+          p.properties?.serverKeepAlive ?? this.opts.keepaliveS ?? DEFAULT_KEEPALIVE_S,
+        );
         // Subscribing again is harmless when the broker kept the session, and repairs one that it did not.
         this.write(
           link,
@@ -233,7 +237,7 @@ export class IngressConnection {
   }
 
   private ack(link: Link, messageId: number) {
-    if (link !== this.link || link.socket.destroyed || link.socket.writableEnded) return; // ended with its socket
+    if (link !== this.link || !writable(link)) return; // that delivery ended with its socket
     link.acks.push(messageId);
     link.flush ??= setImmediate(() => {
       link.flush = null;
@@ -244,7 +248,7 @@ export class IngressConnection {
   private flushAcks(link: Link) {
     const ids = link.acks;
     link.acks = [];
-    if (ids.length === 0 || link.socket.destroyed || link.socket.writableEnded) return;
+    if (ids.length === 0 || !writable(link)) return;
     for (const id of ids) link.inflight.delete(id);
     this.write(
       link,
@@ -305,6 +309,8 @@ export class IngressConnection {
   }
 
   private write(link: Link, data: Buffer) {
-    if (!link.socket.destroyed && !link.socket.writableEnded) link.socket.write(data);
+    if (writable(link)) link.socket.write(data);
   }
 }
+
+const writable = (link: Link) => !link.socket.destroyed && !link.socket.writableEnded;
