@@ -1,6 +1,18 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, chromiumBinary, down, profile, seedDemo, startDemoSim, up, urls } from '@dwg/local-stack';
+import {
+  REPO_ROOT,
+  chromiumBinary,
+  down,
+  profile,
+  resetProfile,
+  SERVICES,
+  seedDemo,
+  serviceMain,
+  startDemoSim,
+  up,
+  urls,
+} from '@dwg/local-stack';
 
 /**
  * The stack the console's end-to-end tests (and the screenshot script) run against: the test profile with every
@@ -20,13 +32,12 @@ export async function startE2eStack(opts: { fresh: boolean; log?: (m: string) =>
   const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   const chromium = chromiumBinary();
   const p = profile(PROFILE);
-  for (const f of ['api', 'ingest', 'worker']) {
-    if (!existsSync(join(REPO_ROOT, 'services', f, 'dist', 'main.js')))
+  for (const f of SERVICES) {
+    if (!existsSync(serviceMain(f)))
       throw new Error(`services/${f}/dist is missing: run npm run build first`);
   }
   if (opts.fresh) {
-    await down(PROFILE);
-    rmSync(p.dataDir, { recursive: true, force: true });
+    await resetProfile(PROFILE);
   }
   const env = await up({ profile: PROFILE, services: true, log });
   const demo = seedDemo(p, env.MONGO_URL);

@@ -55,13 +55,13 @@ export interface Profile {
 /**
  * DWG_PORT_OFFSET shifts every port of every profile, so two checkouts of the project (say, two branches
  * being tested side by side) can each run their own stacks on one machine. The profiles sit 100 ports apart, so
- * offsets should be multiples of 1000; a port that is taken anyway is refused at start (assertPortFree).
+ * offsets must be multiples of 1000; a port that is taken anyway is refused at start (assertPortFree).
  */
 function portOffset(): number {
   const raw = process.env.DWG_PORT_OFFSET ?? '0';
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 20000) {
-    throw new Error(`DWG_PORT_OFFSET must be an integer between 0 and 20000, got "${raw}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 20000 || n % 1000 !== 0) {
+    throw new Error(`DWG_PORT_OFFSET must be a multiple of 1000 between 0 and 20000, got "${raw}"`);
   }
   return n;
 }

@@ -32,11 +32,21 @@ export type ServiceName = (typeof SERVICES)[number];
  * allocates a short-lived object per message and per record: a larger young generation (32 MiB semi-spaces instead
  * of Node's 16) halves its scavenges, measured as 0.59 → 0.52 CPU seconds per 10,000 records (bench:ingest).
  */
-export const SERVICE_NODE_FLAGS: Record<ServiceName, string[]> = {
+const SERVICE_NODE_FLAGS: Record<ServiceName, string[]> = {
   ingest: ['--max-semi-space-size=32'],
   worker: [],
   api: [],
 };
+
+/** The built entry point of a service. */
+export const serviceMain = (name: ServiceName) => join(REPO_ROOT, 'services', name, 'dist', 'main.js');
+
+/** Node's arguments for a service: its flags, any extra ones (a profiler, say), then its entry point. */
+export const serviceArgs = (name: ServiceName, extra: string[] = []) => [
+  ...SERVICE_NODE_FLAGS[name],
+  ...extra,
+  serviceMain(name),
+];
 
 export interface StackSecrets {
   ingestMqttPassword: string;
@@ -167,42 +177,55 @@ async function httpHealthy(url: string) {
   return res.ok;
 }
 
+/** FerretDB's backend for every profile: `DWG_FERRETDB_BACKEND`, SQLite by default. */
+export function ferretdbBackend(): 'sqlite' | 'postgresql' {
+  return process.env.DWG_FERRETDB_BACKEND === 'postgresql' ? 'postgresql' : 'sqlite';
+}
+
+/** The profile's own PostgreSQL database; its name carries the port offset, so two checkouts never share one. */
 function postgresqlUrl(p: Profile): string {
-  return process.env.DWG_FERRETDB_POSTGRESQL_URL ?? `postgres://127.0.0.1:5432/dwg_${p.name}`;
+  return (
+    process.env.DWG_FERRETDB_POSTGRESQL_URL ?? `postgres://127.0.0.1:5432/dwg_${p.name}_${p.ports.mongo}`
+  );
+}
+
+/** The client tools' connection arguments and the database name of the profile's PostgreSQL database. */
+function postgresqlTarget(p: Profile): { args: string[]; name: string } {
+  const url = new URL(postgresqlUrl(p));
+  return {
+    args: ['-h', url.hostname, '-p', url.port || '5432'],
+    name: decodeURIComponent(url.pathname.replace(/^\//, '')),
+  };
 }
 
 /**
- * Removes a stopped profile's data: its folder and, with the PostgreSQL backend, its database (FerretDB keeps the
- * documents there, not in the folder). For benchmarks and tests that must start from nothing.
+ * Stops a profile and removes its data: its folder and, with the PostgreSQL backend, its database (FerretDB keeps
+ * the documents there, not in the folder). For benchmarks and tests that must start from nothing.
  */
-export function wipeProfileData(p: Profile): void {
+export async function resetProfile(name: string): Promise<void> {
+  await down(name);
+  const p = profile(name);
   rmSync(p.dataDir, { recursive: true, force: true });
-  if ((process.env.DWG_FERRETDB_BACKEND ?? 'sqlite') !== 'postgresql') return;
-  const url = new URL(postgresqlUrl(p));
-  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  const res = spawnSync('dropdb', ['--if-exists', '-h', url.hostname, '-p', url.port || '5432', name], {
-    encoding: 'utf8',
-  });
+  if (ferretdbBackend() !== 'postgresql') return;
+  const db = postgresqlTarget(p);
+  const res = spawnSync('dropdb', ['--if-exists', ...db.args, db.name], { encoding: 'utf8' });
   if (res.error || res.status !== 0)
     throw new Error(
-      `cannot drop the PostgreSQL database "${name}": ${res.error?.message ?? res.stderr.trim()}`,
+      `cannot drop the PostgreSQL database "${db.name}": ${res.error?.message ?? res.stderr.trim()}`,
     );
 }
 
 /** FerretDB's PostgreSQL backend needs its database to exist; the profile's own one is created on first use. */
 function ensurePostgresqlDatabase(p: Profile): void {
-  const url = new URL(postgresqlUrl(p));
-  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  const res = spawnSync('createdb', ['-h', url.hostname, '-p', url.port || '5432', name], {
-    encoding: 'utf8',
-  });
+  const db = postgresqlTarget(p);
+  const res = spawnSync('createdb', [...db.args, db.name], { encoding: 'utf8' });
   if (res.error) {
     throw new Error(
-      `cannot create the PostgreSQL database "${name}" for FerretDB: ${res.error.message} (install the PostgreSQL client: apt-get install -y postgresql-client)`,
+      `cannot create the PostgreSQL database "${db.name}" for FerretDB: ${res.error.message} (install the PostgreSQL client: apt-get install -y postgresql-client)`,
     );
   }
   if (res.status !== 0 && !/already exists/.test(res.stderr)) {
-    throw new Error(`cannot create the PostgreSQL database "${name}" for FerretDB: ${res.stderr.trim()}`);
+    throw new Error(`cannot create the PostgreSQL database "${db.name}" for FerretDB: ${res.stderr.trim()}`);
   }
 }
 
@@ -226,7 +249,7 @@ function infraProcess(p: Profile, name: (typeof INFRA)[number]): ManagedProcess 
   mkdirSync(dir, { recursive: true });
   switch (name) {
     case 'ferretdb': {
-      const backend = process.env.DWG_FERRETDB_BACKEND ?? 'sqlite';
+      const backend = ferretdbBackend();
       const args = [
         `--handler=${backend}`,
         `--listen-addr=127.0.0.1:${p.ports.mongo}`,
@@ -282,7 +305,7 @@ export function serviceProcess(
   return {
     name,
     command: process.execPath,
-    args: [...SERVICE_NODE_FLAGS[name], join(REPO_ROOT, 'services', name, 'dist', 'main.js')],
+    args: serviceArgs(name),
     cwd: REPO_ROOT,
     env: serviceEnv(p, { INSTANCE_ID: `${name}-${p.name}-0`, ...extraEnv }),
   };
@@ -333,7 +356,7 @@ export async function up(opts: UpOptions): Promise<Record<string, string>> {
   };
   for (const name of INFRA) {
     if (!readPid(p.runDir, name)) {
-      if (name === 'ferretdb' && (process.env.DWG_FERRETDB_BACKEND ?? 'sqlite') === 'postgresql') {
+      if (name === 'ferretdb' && ferretdbBackend() === 'postgresql') {
         ensurePostgresqlDatabase(p);
       }
       await assertPortFree(p.ports[INFRA_PORT[name]], `${name} of the ${p.name} profile`);
@@ -351,27 +374,21 @@ export async function up(opts: UpOptions): Promise<Record<string, string>> {
   await syncBrokerAuth(p);
   if (opts.services) {
     for (const name of SERVICES) {
-      const main = join(REPO_ROOT, 'services', name, 'dist', 'main.js');
-      if (!existsSync(main)) continue;
+      if (!existsSync(serviceMain(name))) continue;
       if (!readPid(p.runDir, name)) {
         await assertPortFree(p.ports[SERVICE_PORT[name]], `${name} of the ${p.name} profile`);
         const pid = startDetached(serviceProcess(p, name), p.runDir, p.logDir);
         log(`started ${name} (pid ${pid})`);
       }
     }
-    const http: Record<ServiceName, number> = {
-      ingest: p.ports.ingestHttp,
-      worker: p.ports.workerHttp,
-      api: p.ports.api,
-    };
     for (const name of SERVICES) {
-      if (!existsSync(join(REPO_ROOT, 'services', name, 'dist', 'main.js'))) continue;
+      if (!existsSync(serviceMain(name))) continue;
       await waitFor(
         name,
         async () => {
           const pid = readPid(p.runDir, name);
           if (!pid) throw new Error(`${name} exited`);
-          return httpHealthy(`http://127.0.0.1:${http[name]}/health`);
+          return httpHealthy(`http://127.0.0.1:${p.ports[SERVICE_PORT[name]]}/health`);
         },
         60_000,
         join(p.logDir, `${name}.log`),

@@ -1,7 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- API response bodies, checked field by field */
-import mqtt from 'mqtt';
 import { COLLECTIONS } from '@dwg/persistence';
-import { PipelineUnderTest, testUrls, uniqueName, waitUntil } from '@dwg/testing';
+import { PipelineUnderTest, publishPoints, uniqueName, waitUntil } from '@dwg/testing';
 import { drive, offset, ORIGIN, square, stay, straightRoute } from '../../worker/src/evidence/test-geometry';
 import type { EvidencePoint } from '../../worker/src/evidence';
 import { WORKER_JOBS, WORKER_QUEUES } from '../../worker/src/jobs/queues';
@@ -50,27 +49,8 @@ describe('KPIs over the whole chain: api model → MQTT → ingest → worker ta
   const gpsId = (k: string) => `gps-kch-${k}`;
   const badgeId = (w: string) => `bdg-kch-${w}`;
 
-  const runJob = (name: string, data: object, jobId: string) => pipeline.runJob(name, data, jobId);
-
-  async function publish(deviceId: string, kind: 'gps' | 'badge', points: EvidencePoint[]) {
-    const client = await mqtt.connectAsync(testUrls().MQTT_URL, {
-      username: deviceId,
-      password: secrets.get(deviceId),
-      protocolVersion: 5,
-      reconnectPeriod: 0,
-      connectTimeout: 5000,
-    });
-    try {
-      const records = points.map((p, i) =>
-        kind === 'gps'
-          ? { seq: i + 1, ts: p.ts, lat: p.lat, lng: p.lng, spd: p.spd ?? 8, hdg: 90, ign: true, ops: p.ops }
-          : { seq: i + 1, ts: p.ts, lat: p.lat, lng: p.lng, bat: 80, evt: p.evt ?? 'hb' },
-      );
-      await client.publishAsync(`dwg/v1/${deviceId}/${kind}`, JSON.stringify(records), { qos: 1 });
-    } finally {
-      await client.endAsync();
-    }
-  }
+  const publish = (deviceId: string, kind: 'gps' | 'badge', points: EvidencePoint[]) =>
+    publishPoints({ deviceId, secret: secrets.get(deviceId)! }, kind, points);
 
   beforeAll(async () => {
     await h.setup('kpichain', { REDIS_PREFIX: prefix });
@@ -151,7 +131,7 @@ describe('KPIs over the whole chain: api model → MQTT → ingest → worker ta
 
   it("returns the day's KPIs as computed by hand from what the devices did", async () => {
     // The shift's day may be yesterday (shortly after midnight), which start-up generation does not cover.
-    await runJob(WORKER_JOBS.tasks.generate, { day }, `gen-${day}`);
+    await pipeline.runJob(WORKER_JOBS.tasks.generate, { day }, `gen-${day}`);
     const tasks = h.db.db.collection(COLLECTIONS.tasks);
     await waitUntil('the tasks of the shifts', async () => (await tasks.countDocuments({ day })) === 18);
 
@@ -188,21 +168,14 @@ describe('KPIs over the whole chain: api model → MQTT → ingest → worker ta
       mgmtSubjects: 14,
       mgmtReported: 11,
     };
+    const get = async (path: string) => (await h.as(admin, 'GET', path, undefined, 200)).body;
     let i = 0;
     // The lifecycle runs every minute by itself; running it here as of now only saves the wait.
     const kpis = await waitUntil(
       'the rollups to hold the day',
       async () => {
-        await runJob(WORKER_JOBS.tasks.lifecycle, { asOf: Date.now() }, `lc-${i++}`);
-        const body = (
-          await h.as(
-            admin,
-            'GET',
-            `/api/kpis?contractId=${contractId}&from=${day}&to=${day}&granularity=total`,
-            undefined,
-            200,
-          )
-        ).body;
+        await pipeline.runJob(WORKER_JOBS.tasks.lifecycle, { asOf: Date.now() }, `lc-${i++}`);
+        const body = await get(`/api/kpis?contractId=${contractId}&from=${day}&to=${day}&granularity=total`);
         const got = Object.fromEntries(Object.keys(expected).map((k) => [k, body.total.counters[k] ?? 0]));
         if (JSON.stringify(got) !== JSON.stringify(expected))
           throw new Error(`counters so far ${JSON.stringify(got)}`);
@@ -228,15 +201,9 @@ describe('KPIs over the whole chain: api model → MQTT → ingest → worker ta
     const since = await waitUntil(
       'route_missed alarms and their work orders in the rollups',
       async () => {
-        const body = (
-          await h.as(
-            admin,
-            'GET',
-            `/api/kpis?contractId=${contractId}&from=${day}&to=${today}&granularity=total`,
-            undefined,
-            200,
-          )
-        ).body;
+        const body = await get(
+          `/api/kpis?contractId=${contractId}&from=${day}&to=${today}&granularity=total`,
+        );
         const c = body.total.counters;
         if (c.alarm_route_missed !== 3 || c.woReceived !== 3)
           throw new Error(`route_missed ${c.alarm_route_missed}, work orders ${c.woReceived}`);
@@ -249,15 +216,9 @@ describe('KPIs over the whole chain: api model → MQTT → ingest → worker ta
     expect(since.total.rates.attendanceRate).toBe(0.8);
 
     // Per zone: every task of the day is in the one zone (the route lies in it).
-    const zones = (
-      await h.as(
-        admin,
-        'GET',
-        `/api/kpis/ranking?contractId=${contractId}&from=${day}&to=${day}&metric=attendanceRate`,
-        undefined,
-        200,
-      )
-    ).body;
+    const zones = await get(
+      `/api/kpis/ranking?contractId=${contractId}&from=${day}&to=${day}&metric=attendanceRate`,
+    );
     expect(zones.ranking.map((z: any) => z.value)).toEqual([0.8]);
   });
 });

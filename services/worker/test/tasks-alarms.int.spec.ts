@@ -1,12 +1,11 @@
 import { Queue } from 'bullmq';
-import mqtt, { type MqttClient } from 'mqtt';
 import { domainEventJobId, QUEUES } from '@dwg/contracts';
 import { COLLECTIONS } from '@dwg/persistence';
 import {
   createTestDb,
   PipelineUnderTest,
   provisionDevices,
-  testUrls,
+  publishPoints,
   uniqueName,
   waitUntil,
   type TestDb,
@@ -30,7 +29,6 @@ const MIN = 60_000;
 describe('worker: tasks from shifts, their evidence over MQTT, and alarms', () => {
   let db: TestDb;
   let pipeline: PipelineUnderTest;
-  const clients: MqttClient[] = [];
   const prefix = uniqueName('ta');
   const now = Date.now();
   // A shift from 2 h ago to 2 h ahead, in local (UTC+8) HH:mm.
@@ -156,39 +154,22 @@ describe('worker: tasks from shifts, their evidence over MQTT, and alarms', () =
   const seqs = new Map<string, number>();
   async function publish(points: EvidencePoint[], kind: 'gps' | 'badge') {
     const deviceId = points[0].deviceId;
-    const client = await mqtt.connectAsync(testUrls().MQTT_URL, {
-      username: deviceId,
-      password: secrets.get(deviceId),
-      protocolVersion: 5,
-      reconnectPeriod: 0,
-    });
-    clients.push(client);
-    const records = points.map((p) => {
-      const seq = (seqs.get(deviceId) ?? 0) + 1;
-      seqs.set(deviceId, seq);
-      return kind === 'gps'
-        ? { seq, ts: p.ts, lat: p.lat, lng: p.lng, spd: p.spd ?? 8, hdg: 90, ign: true, ops: p.ops ?? {} }
-        : { seq, ts: p.ts, lat: p.lat, lng: p.lng, bat: 80, evt: p.evt ?? 'hb' };
-    });
-    for (let i = 0; i < records.length; i += 200)
-      await client.publishAsync(`dwg/v1/${deviceId}/${kind}`, JSON.stringify(records.slice(i, i + 200)), {
-        qos: 1,
-      });
-    await client.endAsync();
+    const firstSeq = (seqs.get(deviceId) ?? 0) + 1;
+    seqs.set(deviceId, firstSeq + points.length - 1);
+    await publishPoints({ deviceId, secret: secrets.get(deviceId)! }, kind, points, firstSeq);
   }
 
   const tasks = () => db.db.collection<StoredTask>(WORKER_COLLECTIONS.tasks);
   const alarms = () => db.db.collection<AlarmDoc>(WORKER_COLLECTIONS.alarms);
   const stored = (deviceId: string) => db.db.collection(COLLECTIONS.telemetry).countDocuments({ deviceId });
 
-  const runJob = (name: string, data: object, jobId: string) => pipeline.runJob(name, data, jobId);
   /** Lifecycle as of now, until the task's stored metrics satisfy `ok`. */
   async function metricsOf(id: string, ok: (m: Record<string, number>) => boolean, tag: string) {
     let i = 0;
     return waitUntil(
       `metrics of ${id} (${tag})`,
       async () => {
-        await runJob(WORKER_JOBS.tasks.lifecycle, { asOf: Date.now() }, `lc-${tag}-${i++}`);
+        await pipeline.runJob(WORKER_JOBS.tasks.lifecycle, { asOf: Date.now() }, `lc-${tag}-${i++}`);
         const t = await tasks().findOne({ _id: id });
         const m = t?.metrics as Record<string, number> | undefined;
         return m && ok(m) ? { task: t!, m } : null;
@@ -204,7 +185,6 @@ describe('worker: tasks from shifts, their evidence over MQTT, and alarms', () =
   });
 
   afterAll(async () => {
-    for (const c of clients) await c.endAsync().catch(() => undefined);
     await pipeline?.stop();
     await db?.drop();
   });
@@ -226,7 +206,7 @@ describe('worker: tasks from shifts, their evidence over MQTT, and alarms', () =
         taskId('sh-team', day, 'post', 'w-stays'),
       ].sort(),
     );
-    const again = await runJob(WORKER_JOBS.tasks.generate, { day }, `gen-again-${day}`);
+    const again = await pipeline.runJob(WORKER_JOBS.tasks.generate, { day }, `gen-again-${day}`);
     expect(again).toMatchObject({ day, inserted: 0, updated: 0 });
     expect((again as { unchanged: number }).unchanged).toBe((again as { tasks: number }).tasks);
     const second = await tasks().find(ours).sort({ _id: 1 }).toArray();
@@ -333,10 +313,10 @@ describe('worker: tasks from shifts, their evidence over MQTT, and alarms', () =
 
   it('ends a route nobody drove as missed, raises one route_missed alarm, and announces each change with a new rev', async () => {
     const id = taskId('sh-early', earlyDay, 'route');
-    await runJob(WORKER_JOBS.tasks.generate, { day: earlyDay }, `gen-early-${earlyDay}`);
+    await pipeline.runJob(WORKER_JOBS.tasks.generate, { day: earlyDay }, `gen-early-${earlyDay}`);
     const missed = await metricsOf(id, (m) => m.coverage === 0, 'early');
     expect(missed.task).toMatchObject({ status: 'missed', final: true, rev: 2 });
-    await runJob(WORKER_JOBS.tasks.lifecycle, { asOf: Date.now() }, 'lc-early-again');
+    await pipeline.runJob(WORKER_JOBS.tasks.lifecycle, { asOf: Date.now() }, 'lc-early-again');
     expect((await tasks().findOne({ _id: id }))?.rev).toBe(2);
     const routeAlarms = await alarms().find({ type: 'route_missed' }).toArray();
     expect(routeAlarms).toHaveLength(1);

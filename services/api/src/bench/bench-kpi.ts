@@ -8,7 +8,6 @@
  * and times it again. The query reads rollups only, so its cost should not grow with telemetry: ratio ≈ 1.
  * Prints its figures and, last, one JSON line {"t1_ms","t10_ms","ratio"}.
  */
-import { rmSync } from 'node:fs';
 import { Queue } from 'bullmq';
 import {
   SERVICE_LINES,
@@ -17,7 +16,7 @@ import {
   type DomainEventName,
   type TaskChanged,
 } from '@dwg/contracts';
-import { down, profile, serviceEnv, up, urls } from '@dwg/local-stack';
+import { down, profile, resetProfile, serviceEnv, up, urls } from '@dwg/local-stack';
 import { COLLECTIONS, connectMongo, ensureIndexes, kpiRollupsOf } from '@dwg/persistence';
 import { startService } from '@dwg/testing';
 import { aggregate } from '../kpis/kpi-periods';
@@ -39,8 +38,7 @@ const log = (m: string) => process.stderr.write(`${m}\n`);
 
 async function main() {
   const p = profile('bench');
-  await down('bench');
-  rmSync(p.dataDir, { recursive: true, force: true });
+  await resetProfile('bench');
   log('bench: starting the bench stack');
   await up({ profile: 'bench', services: false, log });
   const u = urls(p);

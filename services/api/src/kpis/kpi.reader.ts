@@ -11,31 +11,47 @@ export interface KpiFilter {
   serviceLine?: ServiceLine;
 }
 
+/** How long the reader trusts what it found out about a legacy collection (only a worker from before the split writes one). */
+const LEGACY_CHECK_MS = 60_000;
+
 /**
  * The only code that reads the KPI rollups. It reads the rollup documents of one contract's days (index
  * contract_day) from the month collections of the range (`kpi_rollups_YYYYMM`), never telemetry: a month is at
- * most 31 × zones × lines small documents. It also reads `kpi_rollups`, where a database written before the split
- * keeps its older counters: a key found in both adds up (counters are sums of deltas).
+ * most 31 × zones × lines small documents. It also reads `kpi_rollups` (and, for the as-of view, `kpi_history`)
+ * when a database written before the split keeps older counters there: a key found in both adds up (counters are
+ * sums of deltas). A legacy collection that holds nothing is skipped: on FerretDB every read of it is a scan.
  */
-/** How long the reader trusts what it found out about `kpi_rollups` (written only by a worker from before the split). */
-const LEGACY_CHECK_MS = 60_000;
-
 export class KpiReader {
-  private legacy: { at: number; used: Promise<boolean> } | null = null;
+  private legacy = new Map<string, { at: number; used: Promise<boolean> }>();
 
   constructor(private readonly db: Db) {}
 
-  /** Whether the former single rollup collection holds anything: a query skips it when it does not. */
-  private legacyUsed(): Promise<boolean> {
-    if (!this.legacy || Date.now() - this.legacy.at > LEGACY_CHECK_MS) {
-      const used = this.db
-        .collection(COLLECTIONS.kpiRollups)
-        .findOne({}, { projection: { _id: 1 } })
-        .then((d) => d !== null);
-      used.catch(() => (this.legacy = null));
-      this.legacy = { at: Date.now(), used };
-    }
-    return this.legacy.used;
+  /** Whether a collection from before the month split holds anything. */
+  private legacyUsed(name: string): Promise<boolean> {
+    const known = this.legacy.get(name);
+    if (known && Date.now() - known.at <= LEGACY_CHECK_MS) return known.used;
+    const used = this.db
+      .collection(name)
+      .findOne({}, { projection: { _id: 1 } })
+      .then((d) => d !== null);
+    used.catch(() => this.legacy.delete(name));
+    this.legacy.set(name, { at: Date.now(), used });
+    return used;
+  }
+
+  /** The month collections, plus the legacy one if it holds anything, read with one filter in one batch each. */
+  private async findIn(months: string[], legacy: string, filter: object, projection: object) {
+    const names = (await this.legacyUsed(legacy)) ? [...months, legacy] : months;
+    const docs = await Promise.all(
+      names.map((name) =>
+        this.db
+          .collection(name)
+          // One batch: a month is a few hundred documents, and each getMore is another round trip.
+          .find(filter, { projection, batchSize: 5000 })
+          .toArray(),
+      ),
+    );
+    return docs.flat();
   }
 
   private match(f: KpiFilter): Record<string, unknown> {
@@ -48,19 +64,12 @@ export class KpiReader {
   }
 
   async rows(f: KpiFilter): Promise<RollupRow[]> {
-    const names = kpiRollupsBetween(f.from, f.to);
-    if (await this.legacyUsed()) names.push(COLLECTIONS.kpiRollups);
-    const docs = (
-      await Promise.all(
-        names.map((name) =>
-          this.db
-            .collection(name)
-            // One batch: a month is a few hundred documents, and each getMore is another round trip.
-            .find(this.match(f), { projection: { zoneId: 1, serviceLine: 1, day: 1, c: 1 }, batchSize: 5000 })
-            .toArray(),
-        ),
-      )
-    ).flat();
+    const docs = await this.findIn(kpiRollupsBetween(f.from, f.to), COLLECTIONS.kpiRollups, this.match(f), {
+      zoneId: 1,
+      serviceLine: 1,
+      day: 1,
+      c: 1,
+    });
     return docs.map((d) => ({
       zoneId: (d.zoneId as string | null) ?? null,
       serviceLine: d.serviceLine as string,
@@ -74,21 +83,12 @@ export class KpiReader {
    * summing those applied up to `at` gives exactly the counters an operator could read then.
    */
   async rowsAsOf(f: KpiFilter, at: Date): Promise<RollupRow[]> {
-    // The history is split by month like the rollups; `kpi_history` holds what a database wrote before the split.
-    const names = [...kpiHistoryBetween(f.from, f.to), COLLECTIONS.kpiHistory];
-    const docs = (
-      await Promise.all(
-        names.map((name) =>
-          this.db
-            .collection(name)
-            .find(
-              { ...this.match(f), appliedAt: { $lte: at } },
-              { projection: { zoneId: 1, serviceLine: 1, day: 1, d: 1 }, batchSize: 5000 },
-            )
-            .toArray(),
-        ),
-      )
-    ).flat();
+    const docs = await this.findIn(
+      kpiHistoryBetween(f.from, f.to),
+      COLLECTIONS.kpiHistory,
+      { ...this.match(f), appliedAt: { $lte: at } },
+      { zoneId: 1, serviceLine: 1, day: 1, d: 1 },
+    );
     const byKey = new Map<string, RollupRow>();
     for (const d of docs) {
       const k = `${d.zoneId ?? '-'}|${d.serviceLine}|${d.day}`;

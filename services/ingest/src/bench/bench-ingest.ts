@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt from 'mqtt';
 import { ALL_DEVICE_TOPICS, decodeMessage, type TelemetryPoint } from '@dwg/contracts';
 import { Simulator, buildWorld, createDeviceModel } from '@dwg/device-sim';
-import { down, profile, readPid, serviceAccounts, up, urls, wipeProfileData } from '@dwg/local-stack';
+import { down, profile, readPid, resetProfile, serviceAccounts, up, urls } from '@dwg/local-stack';
 import { COLLECTIONS, INDEXES, connectMongo, ensureIndexes } from '@dwg/persistence';
 import { provisionDevicesIn, startService } from '@dwg/testing';
 import { LeanDevice } from './lean-device';
@@ -34,8 +34,7 @@ const log = (m: string) => process.stderr.write(`${m}\n`);
 
 async function main() {
   const p = profile('bench');
-  await down('bench');
-  wipeProfileData(p);
+  await resetProfile('bench');
   log(
     `bench: starting the bench stack (FerretDB ${process.env.DWG_FERRETDB_BACKEND} backend, Redis, Mosquitto)`,
   );

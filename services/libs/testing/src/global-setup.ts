@@ -1,5 +1,4 @@
-import { rmSync } from 'node:fs';
-import { down, profile, up } from '@dwg/local-stack';
+import { resetProfile, up } from '@dwg/local-stack';
 import { otherLiveUsers, register } from './stack-users';
 
 /**
@@ -8,8 +7,7 @@ import { otherLiveUsers, register } from './stack-users';
  */
 export default async function globalSetup(): Promise<void> {
   if (otherLiveUsers().length === 0) {
-    await down('test');
-    rmSync(profile('test').dataDir, { recursive: true, force: true });
+    await resetProfile('test');
   }
   register();
   const env = await up({ profile: 'test', services: false, log: () => undefined });

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db, MongoClient } from 'mongodb';
@@ -10,12 +9,13 @@ import type { DeviceKind } from '@dwg/contracts';
 import { connectMongo, ensureIndexes } from '@dwg/persistence';
 import {
   REPO_ROOT,
-  SERVICE_NODE_FLAGS,
   mosquittoFiles,
   profile,
   serviceAccounts,
+  serviceArgs,
   serviceEnv,
   urls,
+  type ServiceName,
 } from '@dwg/local-stack';
 
 export const testProfile = () => profile('test');
@@ -113,30 +113,26 @@ export interface RunningService {
  * in production, so crash tests can kill it for real.
  */
 export async function startService(
-  name: 'ingest' | 'worker' | 'api',
+  name: ServiceName,
   env: NodeJS.ProcessEnv,
   profileName = 'test',
 ): Promise<RunningService> {
   const p = profile(profileName);
   // DWG_SERVICE_NODE_ARGS passes flags to the service's node, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.DWG_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(
-    process.execPath,
-    [...SERVICE_NODE_FLAGS[name], ...nodeArgs, join(REPO_ROOT, 'services', name, 'dist', 'main.js')],
-    {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        ...serviceEnv(p),
-        INGEST_HTTP_PORT: '0',
-        WORKER_HTTP_PORT: '0',
-        API_PORT: '0',
-        LOG_LEVEL: 'info',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawn(process.execPath, serviceArgs(name, nodeArgs), {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      ...serviceEnv(p),
+      INGEST_HTTP_PORT: '0',
+      WORKER_HTTP_PORT: '0',
+      API_PORT: '0',
+      LOG_LEVEL: 'info',
+      ...env,
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const logs: string[] = [];
   let url = '';
   // 'close', not 'exit': it fires once the output pipes are drained, so the last log lines are in `logs`.
