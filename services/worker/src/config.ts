@@ -1,5 +1,6 @@
 import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
 import { InfraConfig } from '@dwg/config';
+import { DEFAULT_BUCKETS } from './persistence/evidence-buckets';
 
 /** Worker settings; every field is an environment variable of the same name. */
 export class WorkerConfig extends InfraConfig {
@@ -57,7 +58,7 @@ export class WorkerConfig extends InfraConfig {
   @IsInt()
   @Min(1)
   @Max(256)
-  WORKER_EVIDENCE_BUCKETS = 8;
+  WORKER_EVIDENCE_BUCKETS = DEFAULT_BUCKETS;
 
   /**
    * On SIGTERM, how long to wait for jobs in hand and the last evidence fold. Jobs still running after it are left

@@ -66,6 +66,15 @@ function monthsBetween(base: string, from: string, to: string): string[] {
   return out;
 }
 
+/**
+ * The index of every month collection of rollups and history (created with the collection by the worker): a KPI
+ * query reads one contract's days, ≤ 31 × zones × lines small documents per month. Not in INDEXES, so a new
+ * database does not get the pre-split `kpi_rollups` and `kpi_history` created empty.
+ */
+export const KPI_MONTH_INDEXES: IndexDescription[] = [
+  { key: { contractId: 1, day: 1 }, name: 'contract_day' },
+];
+
 export const kpiRollupsOf = (day: string) => monthOf(COLLECTIONS.kpiRollups, day);
 export const kpiRollupsBetween = (from: string, to: string) =>
   monthsBetween(COLLECTIONS.kpiRollups, from, to);
@@ -154,10 +163,7 @@ export const INDEXES: Record<string, IndexDescription[]> = {
   ],
   [COLLECTIONS.workOrderNotifications]: [{ key: { workOrderId: 1 }, name: 'work_order' }],
   [COLLECTIONS.open311Keys]: [{ key: { keyHash: 1 }, name: 'key_hash', unique: true }],
-  // A KPI query reads one contract's days: ≤ 31 × zones × lines small documents per month.
-  [COLLECTIONS.kpiRollups]: [{ key: { contractId: 1, day: 1 }, name: 'contract_day' }],
   [COLLECTIONS.kpiContributions]: [{ key: { contractId: 1, day: 1 }, name: 'contract_day' }],
-  [COLLECTIONS.kpiHistory]: [{ key: { contractId: 1, day: 1 }, name: 'contract_day' }],
   [COLLECTIONS.assessments]: [
     { key: { contractId: 1, month: 1 }, name: 'contract_month', unique: true },
     { key: { operatorId: 1 }, name: 'operator' },

@@ -1,11 +1,4 @@
-import {
-  MongoClient,
-  type AnyBulkWriteOperation,
-  type BulkWriteOptions,
-  type Collection,
-  type Db,
-  type Document,
-} from 'mongodb';
+import { MongoClient, type AnyBulkWriteOperation, type Collection, type Db, type Document } from 'mongodb';
 
 /** Opens a driver connection; the database is the one named in the URL. */
 export async function connectMongo(url: string, appName: string): Promise<{ client: MongoClient; db: Db }> {
@@ -17,6 +10,11 @@ export async function connectMongo(url: string, appName: string): Promise<{ clie
 /** MongoDB duplicate-key error code; FerretDB returns the same. */
 export const DUPLICATE_KEY = 11000;
 
+/** An id usable as a field name: `%`, `.` and `$` escaped as `%XX` (field names cannot hold dots or start with `$`). */
+export function escapeFieldName(id: string): string {
+  return id.replace(/[%.$]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
 /**
  * Most update/replace/upsert statements one write command may carry. FerretDB v1.24 keeps the read cursor of every
  * matched statement of a command open until the command ends, and on its PostgreSQL backend each cursor holds one
@@ -27,19 +25,17 @@ export const DUPLICATE_KEY = 11000;
 export const WRITE_STATEMENTS_PER_COMMAND = 10;
 
 /**
- * bulkWrite in commands of at most WRITE_STATEMENTS_PER_COMMAND statements, one after the other. Returns the
- * modified count and the upserted ids by their index in `ops`.
+ * Unordered bulkWrite in commands of at most WRITE_STATEMENTS_PER_COMMAND statements, one after the other.
+ * Returns the modified count and the upserted ids by their index in `ops`.
  */
 export async function bulkWriteInCommands<T extends Document>(
   col: Collection<T>,
   ops: AnyBulkWriteOperation<T>[],
-  options: BulkWriteOptions = { ordered: false },
-): Promise<{ modifiedCount: number; upsertedCount: number; upsertedIds: Record<number, unknown> }> {
-  const out = { modifiedCount: 0, upsertedCount: 0, upsertedIds: {} as Record<number, unknown> };
+): Promise<{ modifiedCount: number; upsertedIds: Record<number, unknown> }> {
+  const out = { modifiedCount: 0, upsertedIds: {} as Record<number, unknown> };
   for (let i = 0; i < ops.length; i += WRITE_STATEMENTS_PER_COMMAND) {
-    const res = await col.bulkWrite(ops.slice(i, i + WRITE_STATEMENTS_PER_COMMAND), options);
+    const res = await col.bulkWrite(ops.slice(i, i + WRITE_STATEMENTS_PER_COMMAND), { ordered: false });
     out.modifiedCount += res.modifiedCount;
-    out.upsertedCount += res.upsertedCount;
     for (const [idx, id] of Object.entries(res.upsertedIds)) out.upsertedIds[i + Number(idx)] = id;
   }
   return out;

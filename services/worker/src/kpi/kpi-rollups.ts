@@ -1,4 +1,4 @@
-import type { Collection, Db, Document, IndexDescription } from 'mongodb';
+import type { Collection, Db, Document, Filter, IndexDescription } from 'mongodb';
 import {
   alarmContribution,
   planDeltas,
@@ -12,7 +12,16 @@ import {
   type TaskChanged,
   type WorkOrderChanged,
 } from '@dwg/contracts';
-import { COLLECTIONS, ensureIndexes, INDEXES, kpiHistoryOf, kpiRollupsOf } from '@dwg/persistence';
+import {
+  COLLECTIONS,
+  ensureIndexes,
+  escapeFieldName,
+  INDEXES,
+  KPI_MONTH_INDEXES,
+  kpiHistoryOf,
+  kpiRollupsOf,
+} from '@dwg/persistence';
+import { addDays, serviceDay } from '../tasks/service-day';
 
 /** One entity's change as the rollups see it: where it counts, what it adds, and what evidence it points to. */
 export interface KpiChange {
@@ -170,8 +179,7 @@ function keyOf(k: KpiKey): KpiKey {
 const isDuplicate = (e: unknown) => (e as { code?: number }).code === 11000;
 
 /** A field name for an entity id inside `applied` (ids may hold dots or a leading `$`). */
-export const appliedField = (entity: string) =>
-  `applied.${entity.replace(/[%.$]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+export const appliedField = (entity: string) => `applied.${escapeFieldName(entity)}`;
 
 export const KPI_INDEXES: Record<string, IndexDescription[]> = {
   [COLLECTIONS.kpiContributions]: INDEXES[COLLECTIONS.kpiContributions],
@@ -194,9 +202,22 @@ export const STEP_GRACE_MS = 30_000;
 /** Documents per deleteMany of the housekeeping (FerretDB scans the collection once per statement). */
 const DELETE_CHUNK = 500;
 
+/** Deletes the documents whose `field` is one of `values`, DELETE_CHUNK values per statement; the count deleted. */
+async function deleteIn<T extends Document>(
+  col: Collection<T>,
+  field: string,
+  values: string[],
+): Promise<number> {
+  let deleted = 0;
+  for (let i = 0; i < values.length; i += DELETE_CHUNK)
+    deleted += (await col.deleteMany({ [field]: { $in: values.slice(i, i + DELETE_CHUNK) } } as Filter<T>))
+      .deletedCount;
+  return deleted;
+}
+
 /** The service day (Asia/Shanghai) `days` before `at`: days before it are closed. */
 export function closedBefore(at: Date, days: number): string {
-  return new Date(at.getTime() + 8 * 3_600_000 - days * 86_400_000).toISOString().slice(0, 10);
+  return addDays(serviceDay(at.getTime()), -days);
 }
 
 export interface CompactOutcome {
@@ -258,18 +279,18 @@ export class KpiRollups {
 
   /** The rollups of a service day's month (`kpi_rollups_YYYYMM`), its index ensured on first use. */
   rollupsOf(day: string): Promise<Collection<RollupDoc>> {
-    return this.month<RollupDoc>(kpiRollupsOf(day), COLLECTIONS.kpiRollups);
+    return this.month<RollupDoc>(kpiRollupsOf(day));
   }
 
   /** The history of a service day's month (`kpi_history_YYYYMM`), its index ensured on first use. */
   historyOf(day: string): Promise<Collection<HistoryDoc>> {
-    return this.month<HistoryDoc>(kpiHistoryOf(day), COLLECTIONS.kpiHistory);
+    return this.month<HistoryDoc>(kpiHistoryOf(day));
   }
 
-  private month<T extends Document>(name: string, base: string): Promise<Collection<T>> {
+  private month<T extends Document>(name: string): Promise<Collection<T>> {
     let col = this.months.get(name) as Promise<Collection<T>> | undefined;
     if (!col) {
-      col = ensureIndexes(this.db, { [name]: INDEXES[base] }).then(() => this.db.collection<T>(name));
+      col = ensureIndexes(this.db, { [name]: KPI_MONTH_INDEXES }).then(() => this.db.collection<T>(name));
       col.catch(() => this.months.delete(name));
       this.months.set(name, col);
     }
@@ -304,18 +325,13 @@ export class KpiRollups {
       .find({}, { projection: { kind: 1, entityId: 1, rev: 1, gone: 1 } })
       .toArray();
     const done = new Map<string, number>();
-    for (const d of docs)
-      if (!d.gone)
-        done.set(`${d.kind}:${d.entityId}`, Math.max(done.get(`${d.kind}:${d.entityId}`) ?? 0, d.rev));
-    const head = (d: ContributionDoc) => done.get(`${d.kind}:${d.entityId}`) ?? 0;
+    const entityOf = (d: ContributionDoc) => `${d.kind}:${d.entityId}`;
+    for (const d of docs) if (!d.gone) done.set(entityOf(d), Math.max(done.get(entityOf(d)) ?? 0, d.rev));
+    const head = (d: ContributionDoc) => done.get(entityOf(d)) ?? 0;
     const superseded = docs.filter((d) => !d.gone && d.rev < head(d)).map((d) => d._id);
     const markers = docs.filter((d) => d.gone && d.rev <= head(d)).map((d) => d._id);
     let contributions = 0;
-    for (const ids of [superseded, markers])
-      for (let i = 0; i < ids.length; i += DELETE_CHUNK)
-        contributions += (
-          await this.contributions.deleteMany({ _id: { $in: ids.slice(i, i + DELETE_CHUNK) } })
-        ).deletedCount;
+    for (const ids of [superseded, markers]) contributions += await deleteIn(this.contributions, '_id', ids);
     let steps = 0;
     if (closed !== null) {
       const latest = new Map<string, string>();
@@ -324,9 +340,7 @@ export class KpiRollups {
         if (!had || s.doc.day > had) latest.set(s.entity, s.doc.day);
       }
       const gone = [...latest].filter(([, day]) => day < closed).map(([entity]) => entity);
-      for (let i = 0; i < gone.length; i += DELETE_CHUNK)
-        steps += (await this.steps.deleteMany({ entity: { $in: gone.slice(i, i + DELETE_CHUNK) } }))
-          .deletedCount;
+      steps = await deleteIn(this.steps, 'entity', gone);
     }
     return { closedBefore: closed, steps, contributions };
   }

@@ -1,4 +1,5 @@
 import type { Document } from 'mongodb';
+import { escapeFieldName } from '@dwg/persistence';
 import type { EvidenceDelta, EvidenceDoc } from '../evidence';
 
 /**
@@ -18,6 +19,9 @@ import type { EvidenceDelta, EvidenceDoc } from '../evidence';
  * Readers get the engine's shape back (`partOf`), so the pivot is invisible outside this file.
  */
 
+/** Bucket documents per service day unless configured (WORKER_EVIDENCE_BUCKETS). */
+export const DEFAULT_BUCKETS = 8;
+
 /** A bucket document: a day's share of the tasks. */
 export interface BucketDoc {
   _id: string;
@@ -32,7 +36,6 @@ export interface BucketDoc {
 /** One task's state inside its bucket: an EvidenceDoc without _id and day. */
 export type TaskPart = Omit<EvidenceDoc, '_id' | 'day' | 'taskId'> & {
   touchedAt?: number;
-  summaryAsOf?: number;
   [pivoted: `${string}:${string}`]: Record<string, number[]>;
 };
 
@@ -40,9 +43,7 @@ export type TaskPart = Omit<EvidenceDoc, '_id' | 'day' | 'taskId'> & {
 const MEMBER_PATH = /^(\w+)\.([a-z]+)(\d+)$/;
 const PIVOTED = /^(\w+):([a-z]+)$/;
 
-export function keyOf(taskId: string): string {
-  return taskId.replace(/[%.$]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-}
+export const keyOf = (taskId: string): string => escapeFieldName(taskId);
 
 export function taskIdOf(key: string): string {
   return decodeURIComponent(key);

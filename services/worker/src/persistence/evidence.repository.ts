@@ -1,11 +1,17 @@
 import type { AnyBulkWriteOperation, Db } from 'mongodb';
 import type { EvidenceDelta, EvidenceDoc } from '../evidence';
-import { bulkWriteInCommands } from '@dwg/persistence';
+import { bulkWriteInCommands, DUPLICATE_KEY } from '@dwg/persistence';
 import { WORKER_COLLECTIONS } from './collections';
-import { bucketOf, bucketUpdate, keyOf, partOf, partsOf, type BucketDoc } from './evidence-buckets';
-
-/** Runs a write to the state documents alone among all worker processes (see `redisLock`). */
-export type WriteLock = <T>(fn: () => Promise<T>) => Promise<T>;
+import {
+  bucketOf,
+  bucketUpdate,
+  DEFAULT_BUCKETS,
+  keyOf,
+  partOf,
+  partsOf,
+  type BucketDoc,
+} from './evidence-buckets';
+import type { WriteLock } from './redis-lock';
 
 export interface EvidenceStoreOptions {
   /** Bucket documents per service day; fixed for a day by its first write (recorded in `evidence_days`). */
@@ -50,7 +56,7 @@ export class EvidenceRepository {
     private readonly db: Db,
     opts: EvidenceStoreOptions = {},
   ) {
-    this.buckets = opts.buckets ?? 8;
+    this.buckets = opts.buckets ?? DEFAULT_BUCKETS;
     this.lock = opts.lock ?? ((fn) => fn());
   }
 
@@ -79,6 +85,7 @@ export class EvidenceRepository {
         await this.daysCol.insertOne({ _id: day, buckets: this.buckets, touchedAt: now });
         doc = { _id: day, buckets: this.buckets, touchedAt: now };
       } catch (e) {
+        if ((e as { code?: number }).code !== DUPLICATE_KEY) throw e;
         // Another process recorded the day first (unique _id): take its count.
         doc = await this.daysCol.findOne({ _id: day });
         if (!doc) throw e;
@@ -88,35 +95,31 @@ export class EvidenceRepository {
     return doc?.buckets ?? null;
   }
 
-  /** Bucket counts looked up at most once per day for one call (a day without state is not remembered). */
-  private countsOf(): (day: string) => Promise<number | null> {
-    const memo = new Map<string, Promise<number | null>>();
-    return (day) => {
-      let n = memo.get(day);
-      if (!n) memo.set(day, (n = this.bucketsOf(day, false)));
-      return n;
-    };
+  /** Items of days that have state, by day and then by bucket (each day's bucket count looked up once). */
+  private async byBucket<T>(
+    items: readonly T[],
+    dayOf: (t: T) => string,
+    idOf: (t: T) => string,
+  ): Promise<Map<string, Map<string, T[]>>> {
+    const out = new Map<string, Map<string, T[]>>();
+    for (const [day, list] of groupBy(items, dayOf)) {
+      const n = await this.bucketsOf(day, false);
+      if (n)
+        out.set(
+          day,
+          groupBy(list, (t) => bucketOf(idOf(t), n)),
+        );
+    }
+    return out;
   }
 
   /** Folds deltas into the state: one update per touched bucket, by _id alone, in commands of ≤ WRITE_STATEMENTS_PER_COMMAND. */
   async apply(deltas: readonly EvidenceDelta[], now = Date.now()): Promise<void> {
     if (!deltas.length) return;
-    const byDay = new Map<string, EvidenceDelta[]>();
-    for (const d of deltas) {
-      const list = byDay.get(d.day);
-      if (list) list.push(d);
-      else byDay.set(d.day, [d]);
-    }
     await this.lock(async () => {
-      for (const [day, list] of byDay) {
+      for (const [day, list] of groupBy(deltas, (d) => d.day)) {
         const n = await this.bucketsOf(day, true, now);
-        const byBucket = new Map<string, EvidenceDelta[]>();
-        for (const d of list) {
-          const b = bucketOf(d.taskId, n);
-          const l = byBucket.get(b);
-          if (l) l.push(d);
-          else byBucket.set(b, [d]);
-        }
+        const byBucket = groupBy(list, (d) => bucketOf(d.taskId, n));
         const ops: AnyBulkWriteOperation<BucketDoc>[] = [...byBucket].map(([b, ds]) => ({
           updateOne: { filter: { _id: b }, update: bucketUpdate(day, ds, now), upsert: true },
         }));
@@ -158,22 +161,14 @@ export class EvidenceRepository {
    */
   async states(tasks: readonly { id: string; day: string }[]): Promise<Map<string, EvidenceDoc>> {
     const out = new Map<string, EvidenceDoc>();
-    const wanted = new Map<string, Map<string, string[]>>();
-    const counts = this.countsOf();
-    for (const t of tasks) {
-      const n = await counts(t.day);
-      if (!n) continue;
-      let byBucket = wanted.get(t.day);
-      if (!byBucket) wanted.set(t.day, (byBucket = new Map()));
-      const b = bucketOf(t.id, n);
-      const ids = byBucket.get(b);
-      if (ids) ids.push(t.id);
-      else byBucket.set(b, [t.id]);
-    }
-    for (const [day, byBucket] of wanted) {
-      for (const [b, ids] of byBucket) {
+    for (const [day, byBucket] of await this.byBucket(
+      tasks,
+      (t) => t.day,
+      (t) => t.id,
+    )) {
+      for (const [b, group] of byBucket) {
         const doc = await this.dayCol(day).findOne({ _id: b });
-        for (const id of ids) {
+        for (const { id } of group) {
           const s = partOf(doc, id);
           if (s) out.set(id, s);
         }
@@ -208,33 +203,28 @@ export class EvidenceRepository {
   async writeSummaries(
     items: { id: string; day: string; rev: number; summary: unknown; asOf: number }[],
   ): Promise<number> {
-    const groups = new Map<string, typeof items>();
-    const counts = this.countsOf();
-    for (const s of items) {
-      const n = await counts(s.day);
-      if (!n) continue;
-      const k = `${s.day}\u0000${bucketOf(s.id, n)}`;
-      const g = groups.get(k);
-      if (g) g.push(s);
-      else groups.set(k, [s]);
-    }
+    const groups = await this.byBucket(
+      items,
+      (s) => s.day,
+      (s) => s.id,
+    );
     let written = 0;
     await this.lock(async () => {
-      for (const [k, group] of groups) {
-        const [day, b] = k.split('\u0000');
-        const asOf = Math.max(...group.map((s) => s.asOf));
-        const set: Record<string, unknown> = {};
-        for (const s of group) {
-          const p = `t.${keyOf(s.id)}`;
-          set[`${p}.summary`] = s.summary;
-          set[`${p}.summaryRev`] = s.rev;
-          set[`${p}.summaryAsOf`] = s.asOf;
+      for (const [day, byBucket] of groups) {
+        for (const [b, group] of byBucket) {
+          const asOf = Math.max(...group.map((s) => s.asOf));
+          const set: Record<string, unknown> = {};
+          for (const s of group) {
+            const p = `t.${keyOf(s.id)}`;
+            set[`${p}.summary`] = s.summary;
+            set[`${p}.summaryRev`] = s.rev;
+          }
+          const res = await this.dayCol(day).updateOne(
+            { _id: b, $or: [{ summaryAsOf: { $exists: false } }, { summaryAsOf: { $lte: asOf } }] },
+            { $set: set, $max: { summaryAsOf: asOf } },
+          );
+          if (res.matchedCount) written += group.length;
         }
-        const res = await this.dayCol(day).updateOne(
-          { _id: b, $or: [{ summaryAsOf: { $exists: false } }, { summaryAsOf: { $lte: asOf } }] },
-          { $set: set, $max: { summaryAsOf: asOf } },
-        );
-        if (res.matchedCount) written += group.length;
       }
     });
     return written;
@@ -255,4 +245,15 @@ export class EvidenceRepository {
     await this.journalCol.deleteMany({});
     this.dayBuckets.clear();
   }
+}
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const t of items) {
+    const k = key(t);
+    const list = out.get(k);
+    if (list) list.push(t);
+    else out.set(k, [t]);
+  }
+  return out;
 }

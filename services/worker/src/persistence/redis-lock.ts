@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import type { WriteLock } from './evidence.repository';
+
+/** Runs a write to the state documents alone among all worker processes. */
+export type WriteLock = <T>(fn: () => Promise<T>) => Promise<T>;
 
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
