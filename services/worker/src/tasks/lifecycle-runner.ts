@@ -1,5 +1,5 @@
 import type { TaskChanged } from '@dwg/contracts';
-import { summarize } from '../evidence';
+import { summarize, type EvidenceDoc } from '../evidence';
 import type { EvidenceRepository } from '../persistence/evidence.repository';
 import type { TaskSource } from '../persistence/task.source';
 import type { StoredTask, TaskRepository } from '../persistence/task.repository';
@@ -36,18 +36,25 @@ export class TaskLifecycleRunner {
     const touched = await this.evidence.touchedSince(since);
     const due = await this.repo.due(asOf);
     const ids = [...new Set([...touched.map((d) => d._id), ...due.map((t) => t._id)])];
-    const out = await this.check(ids, asOf);
+    // The touched states are read already: only the due tasks' are fetched again.
+    const out = await this.check(ids, asOf, new Map(touched.map((d) => [d._id, d])));
     this.lastRun = started;
     return out;
   }
 
-  /** Re-evaluates the given tasks as of a time. */
-  async check(ids: string[], asOf: number): Promise<LifecycleOutcome> {
+  /** Re-evaluates the given tasks as of a time; `known`: evidence states the caller has read already. */
+  async check(
+    ids: string[],
+    asOf: number,
+    known: ReadonlyMap<string, EvidenceDoc> = new Map(),
+  ): Promise<LifecycleOutcome> {
     const out: LifecycleOutcome = { checked: 0, changed: 0, published: 0 };
     if (!ids.length) return out;
     const tasks = await this.repo.byIds(ids);
     const compiled = await this.source.byIds(tasks.map((t) => t._id));
-    const docs = await this.evidence.states(tasks.map((t) => ({ id: t._id, day: t.day })));
+    const docs = new Map(known);
+    const unread = tasks.filter((t) => !known.has(t._id)).map((t) => ({ id: t._id, day: t.day }));
+    for (const [id, doc] of await this.evidence.states(unread)) docs.set(id, doc);
     const writes = [];
     for (const t of tasks) {
       const c = compiled.get(t._id);
